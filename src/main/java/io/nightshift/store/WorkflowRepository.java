@@ -1,0 +1,172 @@
+package io.nightshift.store;
+
+import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import javax.sql.DataSource;
+
+/** The workflows table. Every change reads and writes its row in one transaction. */
+@Singleton
+public class WorkflowRepository {
+
+  private static final String COLUMNS =
+      "namespace, name, uid, generation, resource_version, definition::text AS definition,"
+          + " created_at, updated_at";
+
+  private final Jdbc jdbc;
+
+  public WorkflowRepository(DataSource dataSource) {
+    this.jdbc = new Jdbc(dataSource);
+  }
+
+  public Optional<StoredWorkflow> find(String namespace, String name) {
+    return jdbc.inTransaction(connection -> select(connection, namespace, name, false));
+  }
+
+  /**
+   * Workflows ordered by namespace and name, after the given key (exclusive) when there is one.
+   *
+   * @param namespace only this namespace, or all when null
+   */
+  public List<StoredWorkflow> list(
+      String namespace, String afterNamespace, String afterName, int limit) {
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM workflows WHERE true");
+    List<Object> arguments = new ArrayList<>();
+    if (namespace != null) {
+      sql.append(" AND namespace = ?");
+      arguments.add(namespace);
+    }
+    if (afterNamespace != null) {
+      sql.append(" AND (namespace, name) > (?, ?)");
+      arguments.add(afterNamespace);
+      arguments.add(afterName);
+    }
+    sql.append(" ORDER BY namespace, name LIMIT ?");
+    arguments.add(limit);
+    return jdbc.inTransaction(
+        connection -> {
+          try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+            for (int i = 0; i < arguments.size(); i++) {
+              statement.setObject(i + 1, arguments.get(i));
+            }
+            List<StoredWorkflow> rows = new ArrayList<>();
+            try (ResultSet result = statement.executeQuery()) {
+              while (result.next()) {
+                rows.add(row(result));
+              }
+            }
+            return rows;
+          }
+        });
+  }
+
+  /** The outcome of {@link #change}. */
+  public record Change(StoredWorkflow row, boolean created, boolean changed) {}
+
+  /**
+   * Reads the row (locked), lets {@code decide} compute its new state, and writes it: an insert
+   * when there was none, an update when it differs, nothing when it is the same. {@code decide} may
+   * throw to refuse the change; nothing is written then.
+   */
+  public Change change(
+      String namespace, String name, Function<Optional<StoredWorkflow>, StoredWorkflow> decide) {
+    return jdbc.inTransaction(
+        connection -> {
+          Optional<StoredWorkflow> current = select(connection, namespace, name, true);
+          StoredWorkflow next = decide.apply(current);
+          if (current.isEmpty()) {
+            if (!insert(connection, next)) {
+              // Created concurrently since our SELECT; deciding again against it is correct.
+              connection.rollback();
+              return change(namespace, name, decide);
+            }
+            return new Change(next, true, true);
+          }
+          if (next.equals(current.get())) {
+            return new Change(next, false, false);
+          }
+          update(connection, next);
+          return new Change(next, false, true);
+        });
+  }
+
+  public boolean delete(String namespace, String name) {
+    return jdbc.inTransaction(
+        connection -> {
+          try (PreparedStatement statement =
+              connection.prepareStatement(
+                  "DELETE FROM workflows WHERE namespace = ? AND name = ?")) {
+            statement.setString(1, namespace);
+            statement.setString(2, name);
+            return statement.executeUpdate() == 1;
+          }
+        });
+  }
+
+  private static Optional<StoredWorkflow> select(
+      Connection connection, String namespace, String name, boolean forUpdate) throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "SELECT "
+                + COLUMNS
+                + " FROM workflows WHERE namespace = ? AND name = ?"
+                + (forUpdate ? " FOR UPDATE" : ""))) {
+      statement.setString(1, namespace);
+      statement.setString(2, name);
+      try (ResultSet result = statement.executeQuery()) {
+        return result.next() ? Optional.of(row(result)) : Optional.empty();
+      }
+    }
+  }
+
+  private static boolean insert(Connection connection, StoredWorkflow row) throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "INSERT INTO workflows (namespace, name, uid, generation, resource_version, definition,"
+                + " created_at, updated_at) VALUES (?, ?, ?, ?, ?, CAST(? AS json), ?, ?)"
+                + " ON CONFLICT (namespace, name) DO NOTHING")) {
+      statement.setString(1, row.namespace());
+      statement.setString(2, row.name());
+      statement.setObject(3, row.uid());
+      statement.setLong(4, row.generation());
+      statement.setLong(5, row.resourceVersion());
+      statement.setString(6, row.definition());
+      statement.setTimestamp(7, Jdbc.timestamp(row.createdAt()));
+      statement.setTimestamp(8, Jdbc.timestamp(row.updatedAt()));
+      return statement.executeUpdate() == 1;
+    }
+  }
+
+  private static void update(Connection connection, StoredWorkflow row) throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "UPDATE workflows SET generation = ?, resource_version = ?, definition = CAST(? AS"
+                + " json), updated_at = ? WHERE namespace = ? AND name = ?")) {
+      statement.setLong(1, row.generation());
+      statement.setLong(2, row.resourceVersion());
+      statement.setString(3, row.definition());
+      statement.setTimestamp(4, Jdbc.timestamp(row.updatedAt()));
+      statement.setString(5, row.namespace());
+      statement.setString(6, row.name());
+      statement.executeUpdate();
+    }
+  }
+
+  private static StoredWorkflow row(ResultSet result) throws SQLException {
+    return new StoredWorkflow(
+        result.getString("namespace"),
+        result.getString("name"),
+        result.getObject("uid", java.util.UUID.class),
+        result.getLong("generation"),
+        result.getLong("resource_version"),
+        result.getString("definition"),
+        result.getTimestamp("created_at").toInstant(),
+        result.getTimestamp("updated_at").toInstant());
+  }
+}

@@ -1,0 +1,91 @@
+package io.nightshift.workflow;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/**
+ * Checks on a step's batch/v1 JobSpec. The spec is passed to Kubernetes as it is; these are the
+ * mistakes worth catching at the door rather than at 2 a.m. when the Job is created.
+ */
+final class JobTemplates {
+
+  private static final List<String> RESTART_POLICIES = List.of("Never", "OnFailure");
+
+  private JobTemplates() {}
+
+  static void validate(
+      Map<String, Object> jobSpec, String path, BiConsumer<String, String> report) {
+    integer(jobSpec, "parallelism", 0, 10_000, path, report);
+    integer(jobSpec, "completions", 1, 100_000, path, report);
+    integer(jobSpec, "backoffLimit", 0, WorkflowValidator.MAX_BACKOFF_LIMIT, path, report);
+    integer(
+        jobSpec, "activeDeadlineSeconds", 1, WorkflowValidator.MAX_DEADLINE_SECONDS, path, report);
+    integer(
+        jobSpec,
+        "ttlSecondsAfterFinished",
+        0,
+        WorkflowValidator.MAX_DEADLINE_SECONDS,
+        path,
+        report);
+    Object template = jobSpec.get("template");
+    if (!(template instanceof Map<?, ?> podTemplate)) {
+      report.accept(path + "/template", template == null ? "required" : "must be an object");
+      return;
+    }
+    Object podSpec = podTemplate.get("spec");
+    String specPath = path + "/template/spec";
+    if (!(podSpec instanceof Map<?, ?> spec)) {
+      report.accept(specPath, podSpec == null ? "required" : "must be an object");
+      return;
+    }
+    Object restartPolicy = spec.get("restartPolicy");
+    if (restartPolicy != null && !RESTART_POLICIES.contains(restartPolicy)) {
+      report.accept(
+          specPath + "/restartPolicy",
+          "\""
+              + restartPolicy
+              + "\" is not allowed in a Job: use Never (the default) or OnFailure");
+    }
+    Object containers = spec.get("containers");
+    if (!(containers instanceof List<?> list) || list.isEmpty()) {
+      report.accept(specPath + "/containers", "must list at least one container");
+      return;
+    }
+    for (int i = 0; i < list.size(); i++) {
+      String at = specPath + "/containers/" + i;
+      if (!(list.get(i) instanceof Map<?, ?> container)) {
+        report.accept(at, "must be an object");
+        continue;
+      }
+      if (!(container.get("name") instanceof String name)) {
+        report.accept(at + "/name", "required");
+      } else {
+        Names.checkDns1123Label(name, WorkflowValidator.MAX_DNS_LABEL_LENGTH)
+            .ifPresent(message -> report.accept(at + "/name", message));
+      }
+      if (!(container.get("image") instanceof String)) {
+        report.accept(at + "/image", "required");
+      }
+    }
+  }
+
+  private static void integer(
+      Map<String, Object> spec,
+      String field,
+      long min,
+      long max,
+      String path,
+      BiConsumer<String, String> report) {
+    Object value = spec.get(field);
+    if (value == null) {
+      return;
+    }
+    boolean integral = value instanceof Integer || value instanceof Long;
+    if (!integral || ((Number) value).longValue() < min || ((Number) value).longValue() > max) {
+      report.accept(
+          path + "/" + field,
+          "must be an integer between " + min + " and " + max + ", not " + value);
+    }
+  }
+}

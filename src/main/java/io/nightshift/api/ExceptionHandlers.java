@@ -1,0 +1,82 @@
+package io.nightshift.api;
+
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Produces;
+import io.micronaut.http.server.exceptions.ExceptionHandler;
+import io.nightshift.workflow.ConflictException;
+import io.nightshift.workflow.InvalidDefinitionException;
+import io.nightshift.workflow.MalformedDefinitionException;
+import io.nightshift.workflow.WorkflowNotFoundException;
+import jakarta.inject.Singleton;
+
+/** Maps each domain exception to its status and problem type. */
+final class ExceptionHandlers {
+
+  private ExceptionHandlers() {}
+
+  @Singleton
+  @Produces(Problem.MEDIA_TYPE)
+  static class Invalid
+      implements ExceptionHandler<InvalidDefinitionException, HttpResponse<Problem>> {
+    @Override
+    public HttpResponse<Problem> handle(HttpRequest request, InvalidDefinitionException e) {
+      return Problems.response(
+          request,
+          HttpStatus.UNPROCESSABLE_ENTITY,
+          "invalid-definition",
+          "the workflow has " + e.getMessage() + "; nothing was stored",
+          e.violations());
+    }
+  }
+
+  @Singleton
+  @Produces(Problem.MEDIA_TYPE)
+  static class Malformed
+      implements ExceptionHandler<MalformedDefinitionException, HttpResponse<Problem>> {
+    @Override
+    public HttpResponse<Problem> handle(HttpRequest request, MalformedDefinitionException e) {
+      Problem problem =
+          new Problem(
+              Problem.TYPE_BASE + "malformed-body",
+              HttpStatus.BAD_REQUEST.getReason(),
+              HttpStatus.BAD_REQUEST.getCode(),
+              e.getMessage(),
+              request.getPath(),
+              null,
+              e.line().isPresent() ? e.line().getAsInt() : null,
+              e.column().isPresent() ? e.column().getAsInt() : null);
+      return Problems.response(HttpStatus.BAD_REQUEST, problem);
+    }
+  }
+
+  @Singleton
+  @Produces(Problem.MEDIA_TYPE)
+  static class NotFound
+      implements ExceptionHandler<WorkflowNotFoundException, HttpResponse<Problem>> {
+    @Override
+    public HttpResponse<Problem> handle(HttpRequest request, WorkflowNotFoundException e) {
+      return Problems.response(request, HttpStatus.NOT_FOUND, "not-found", e.getMessage(), null);
+    }
+  }
+
+  @Singleton
+  @Produces(Problem.MEDIA_TYPE)
+  static class Conflict implements ExceptionHandler<ConflictException, HttpResponse<Problem>> {
+    @Override
+    public HttpResponse<Problem> handle(HttpRequest request, ConflictException e) {
+      return Problems.response(request, HttpStatus.CONFLICT, "conflict", e.getMessage(), null);
+    }
+  }
+
+  @Singleton
+  @Produces(Problem.MEDIA_TYPE)
+  static class BadRequest implements ExceptionHandler<BadRequestException, HttpResponse<Problem>> {
+    @Override
+    public HttpResponse<Problem> handle(HttpRequest request, BadRequestException e) {
+      return Problems.response(
+          request, HttpStatus.BAD_REQUEST, "bad-request", e.getMessage(), e.violations());
+    }
+  }
+}

@@ -1,0 +1,189 @@
+package io.nightshift.api;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Put;
+import io.micronaut.http.annotation.QueryValue;
+import io.nightshift.workflow.DefinitionCodec;
+import io.nightshift.workflow.DefinitionCodec.Format;
+import io.nightshift.workflow.Violation;
+import io.nightshift.workflow.Workflow;
+import io.nightshift.workflow.WorkflowService;
+import io.nightshift.workflow.WorkflowService.WorkflowKey;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** Workflow definitions: {@code /api/v1/…/workflows}. */
+@Controller("/api/v1")
+public class WorkflowController {
+
+  static final String YAML = "application/yaml";
+  private static final List<String> YAML_TYPES = List.of(YAML, "application/x-yaml", "text/yaml");
+
+  private final WorkflowService workflows;
+  private final DefinitionCodec codec;
+
+  public WorkflowController(WorkflowService workflows, DefinitionCodec codec) {
+    this.workflows = workflows;
+    this.codec = codec;
+  }
+
+  /** Creates (201) or replaces (200) a workflow from YAML or JSON. */
+  @Put(
+      uri = "/namespaces/{namespace}/workflows/{name}",
+      consumes = {MediaType.APPLICATION_JSON, YAML, "application/x-yaml", "text/yaml"},
+      produces = {MediaType.APPLICATION_JSON, YAML})
+  public HttpResponse<?> put(
+      HttpRequest<?> request, String namespace, String name, @Body byte[] body) {
+    Format format =
+        request.getContentType().map(WorkflowController::isYaml).orElse(true)
+            ? Format.YAML
+            : Format.JSON;
+    WorkflowService.Applied applied = workflows.apply(namespace, name, body, format);
+    return render(
+        request,
+        HttpResponse.status(applied.created() ? HttpStatus.CREATED : HttpStatus.OK),
+        applied.workflow());
+  }
+
+  @Get(
+      uri = "/namespaces/{namespace}/workflows/{name}",
+      produces = {MediaType.APPLICATION_JSON, YAML})
+  public HttpResponse<?> get(HttpRequest<?> request, String namespace, String name) {
+    return render(request, HttpResponse.ok(), workflows.get(namespace, name));
+  }
+
+  @Get(uri = "/workflows")
+  public ItemList<Workflow> list(
+      @Nullable @QueryValue String namespace,
+      @Nullable @QueryValue String limit,
+      @Nullable @QueryValue String cursor) {
+    List<Violation> violations = new ArrayList<>();
+    int pageSize =
+        QueryParameters.intInRange(
+            "limit", limit, ApiLimits.DEFAULT_PAGE_SIZE, 1, ApiLimits.MAX_PAGE_SIZE, violations);
+    Optional<WorkflowKey> after = decodeCursor(cursor, violations);
+    QueryParameters.check(violations);
+    WorkflowService.Page page = workflows.list(Optional.ofNullable(namespace), after, pageSize);
+    return new ItemList<>(
+        page.items(), page.next().map(WorkflowController::encodeCursor).orElse(null));
+  }
+
+  @Get(uri = "/namespaces/{namespace}/workflows")
+  public ItemList<Workflow> listNamespace(
+      String namespace, @Nullable @QueryValue String limit, @Nullable @QueryValue String cursor) {
+    return list(namespace, limit, cursor);
+  }
+
+  @Delete(uri = "/namespaces/{namespace}/workflows/{name}")
+  public HttpResponse<Void> delete(String namespace, String name) {
+    workflows.delete(namespace, name);
+    return HttpResponse.noContent();
+  }
+
+  @Post(uri = "/namespaces/{namespace}/workflows/{name}/suspend")
+  public Workflow suspend(String namespace, String name) {
+    return workflows.setSuspended(namespace, name, true);
+  }
+
+  @Post(uri = "/namespaces/{namespace}/workflows/{name}/resume")
+  public Workflow resume(String namespace, String name) {
+    return workflows.setSuspended(namespace, name, false);
+  }
+
+  /** The next fire times of a workflow's schedule: what it will do, before it does it. */
+  @Get(uri = "/namespaces/{namespace}/workflows/{name}/schedule")
+  public SchedulePreview schedule(
+      String namespace,
+      String name,
+      @Nullable @QueryValue String count,
+      @Nullable @QueryValue String from) {
+    List<Violation> violations = new ArrayList<>();
+    int n =
+        QueryParameters.intInRange(
+            "count",
+            count,
+            ApiLimits.DEFAULT_PREVIEW_COUNT,
+            1,
+            ApiLimits.MAX_PREVIEW_COUNT,
+            violations);
+    Instant start = workflows.now();
+    if (from != null) {
+      try {
+        start = Instant.parse(from);
+      } catch (DateTimeParseException e) {
+        violations.add(
+            new Violation(
+                "?from", "\"" + from + "\" is not an RFC 3339 instant, e.g. 2026-11-23T02:00:00Z"));
+      }
+    }
+    QueryParameters.check(violations);
+    WorkflowService.Preview preview = workflows.preview(namespace, name, start, n);
+    return new SchedulePreview(
+        preview.workflow().spec().schedule(),
+        preview.workflow().spec().timeZone(),
+        preview.workflow().spec().suspend(),
+        start,
+        preview.times());
+  }
+
+  private MutableHttpResponse<?> render(
+      HttpRequest<?> request, MutableHttpResponse<Object> response, Workflow workflow) {
+    boolean yaml =
+        request.getHeaders().accept().stream()
+            .map(MediaType::toString)
+            .anyMatch(WorkflowController::isYaml);
+    if (yaml) {
+      return response
+          .body(codec.writeYaml(workflow).getBytes(StandardCharsets.UTF_8))
+          .contentType(YAML);
+    }
+    return response.body(workflow).contentType(MediaType.APPLICATION_JSON_TYPE);
+  }
+
+  private static boolean isYaml(MediaType type) {
+    return isYaml(type.getName());
+  }
+
+  private static boolean isYaml(String type) {
+    return YAML_TYPES.contains(type.toLowerCase(Locale.ROOT));
+  }
+
+  private static String encodeCursor(WorkflowKey key) {
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString((key.namespace() + "/" + key.name()).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static Optional<WorkflowKey> decodeCursor(String cursor, List<Violation> violations) {
+    if (cursor == null || cursor.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      String key = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+      int slash = key.indexOf('/');
+      if (slash > 0) {
+        return Optional.of(new WorkflowKey(key.substring(0, slash), key.substring(slash + 1)));
+      }
+    } catch (IllegalArgumentException e) {
+      // reported below
+    }
+    violations.add(new Violation("?cursor", "not a cursor this API returned as nextCursor"));
+    return Optional.empty();
+  }
+}

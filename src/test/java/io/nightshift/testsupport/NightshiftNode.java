@@ -1,0 +1,105 @@
+package io.nightshift.testsupport;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.env.Environment;
+import io.micronaut.runtime.server.EmbeddedServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One Nightshift node on a random port, talked to over real HTTP with the JDK's client. Stopping
+ * and starting another node on the same database is a restart.
+ */
+public final class NightshiftNode implements AutoCloseable {
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+  private final EmbeddedServer server;
+
+  private NightshiftNode(EmbeddedServer server) {
+    this.server = server;
+  }
+
+  /** A node on {@code database}. */
+  public static NightshiftNode start(PostgresFixture.Database database) {
+    return start(
+        Map.of(
+            "nightshift.datasource.url", database.url(),
+            "nightshift.datasource.username", database.username(),
+            "nightshift.datasource.password", database.password()));
+  }
+
+  /** A node with these properties over the defaults of application.yml. */
+  public static NightshiftNode start(Map<String, Object> properties) {
+    Map<String, Object> all = new HashMap<>(properties);
+    all.put("micronaut.server.port", -1);
+    all.put("nightshift.datasource.maximum-pool-size", 4);
+    return new NightshiftNode(ApplicationContext.run(EmbeddedServer.class, all, Environment.TEST));
+  }
+
+  public ApplicationContext context() {
+    return server.getApplicationContext();
+  }
+
+  public MutableClock clock() {
+    return context().getBean(MutableClock.class);
+  }
+
+  public HttpResponse<String> get(String path) {
+    return send(request(path).GET());
+  }
+
+  public HttpResponse<String> get(String path, String accept) {
+    return send(request(path).header("Accept", accept).GET());
+  }
+
+  public HttpResponse<String> put(String path, String contentType, String body) {
+    return put(path, contentType, body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  public HttpResponse<String> put(String path, String contentType, byte[] body) {
+    HttpRequest.Builder request = request(path).PUT(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    return send(request);
+  }
+
+  public HttpResponse<String> post(String path) {
+    return send(request(path).POST(HttpRequest.BodyPublishers.noBody()));
+  }
+
+  public HttpResponse<String> delete(String path) {
+    return send(request(path).DELETE());
+  }
+
+  public HttpResponse<String> send(HttpRequest.Builder request) {
+    try {
+      return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create(server.getURL() + path))
+        .timeout(Duration.ofSeconds(30));
+  }
+
+  @Override
+  public void close() {
+    server.getApplicationContext().close();
+  }
+}

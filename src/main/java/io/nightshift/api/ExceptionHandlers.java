@@ -51,22 +51,36 @@ final class ExceptionHandlers {
     }
   }
 
-  @Singleton
-  @Produces(Problem.MEDIA_TYPE)
-  static class NotFound
-      implements ExceptionHandler<WorkflowNotFoundException, HttpResponse<Problem>> {
+  /** A domain exception whose message is the whole story. */
+  abstract static class MessageOnly<E extends RuntimeException>
+      implements ExceptionHandler<E, HttpResponse<Problem>> {
+    private final HttpStatus status;
+    private final String type;
+
+    MessageOnly(HttpStatus status, String type) {
+      this.status = status;
+      this.type = type;
+    }
+
     @Override
-    public HttpResponse<Problem> handle(HttpRequest request, WorkflowNotFoundException e) {
-      return Problems.response(request, HttpStatus.NOT_FOUND, "not-found", e.getMessage(), null);
+    public HttpResponse<Problem> handle(HttpRequest request, E e) {
+      return Problems.response(request, status, type, e.getMessage(), null);
     }
   }
 
   @Singleton
   @Produces(Problem.MEDIA_TYPE)
-  static class Conflict implements ExceptionHandler<ConflictException, HttpResponse<Problem>> {
-    @Override
-    public HttpResponse<Problem> handle(HttpRequest request, ConflictException e) {
-      return Problems.response(request, HttpStatus.CONFLICT, "conflict", e.getMessage(), null);
+  static class NotFound extends MessageOnly<WorkflowNotFoundException> {
+    NotFound() {
+      super(HttpStatus.NOT_FOUND, "not-found");
+    }
+  }
+
+  @Singleton
+  @Produces(Problem.MEDIA_TYPE)
+  static class Conflict extends MessageOnly<ConflictException> {
+    Conflict() {
+      super(HttpStatus.CONFLICT, "conflict");
     }
   }
 

@@ -41,7 +41,8 @@ class StoreFactory {
       hikari.setUsername(config.username());
       hikari.setPassword(config.password());
       dataSource = new HikariDataSource(hikari);
-      LOG.info("Using PostgreSQL at {}", config.url());
+      // Without the query string: a URL may carry a password there.
+      LOG.info("Using PostgreSQL at {}", config.url().replaceFirst("\\?.*", ""));
     }
     try {
       migrate(dataSource);

@@ -43,11 +43,16 @@ class WorkflowApiIT {
     return "/api/v1/namespaces/" + namespace + "/workflows/" + name;
   }
 
+  /** Stores the chain under the name and namespace the path gives. */
+  private static void putChain(String path) {
+    assertThat(node.put(path, YAML, Definitions.yaml(Definitions.unnamedChain())).statusCode())
+        .isIn(200, 201);
+  }
+
   @Test
   void put_creates_with_201_then_replaces_with_200() {
     String path = path("crud", "created-then-replaced");
-    ObjectNode definition = Definitions.chain();
-    definition.remove("metadata");
+    ObjectNode definition = Definitions.unnamedChain();
 
     HttpResponse<String> created = node.put(path, YAML, Definitions.yaml(definition));
     assertThat(created.statusCode()).isEqualTo(201);
@@ -160,8 +165,7 @@ class WorkflowApiIT {
   @Test
   void generation_counts_spec_changes_and_resource_version_counts_every_change() {
     String path = path("crud", "versions");
-    ObjectNode definition = Definitions.chain();
-    definition.remove("metadata");
+    ObjectNode definition = Definitions.unnamedChain();
     JsonNode v1 = Json.parse(node.put(path, YAML, Definitions.yaml(definition)).body());
 
     JsonNode same = Json.parse(node.put(path, YAML, Definitions.yaml(definition)).body());
@@ -181,9 +185,7 @@ class WorkflowApiIT {
   @Test
   void a_put_with_a_stale_resource_version_is_refused_with_409() {
     String path = path("crud", "optimistic");
-    ObjectNode definition = Definitions.chain();
-    definition.remove("metadata");
-    node.put(path, YAML, Definitions.yaml(definition));
+    putChain(path);
     JsonNode read = Json.parse(node.get(path).body());
     node.post(path + "/suspend");
 
@@ -203,9 +205,7 @@ class WorkflowApiIT {
     List<String> expected = new ArrayList<>();
     for (String namespace : List.of("list-a", "list-b")) {
       for (String name : List.of("w1", "w2", "w3")) {
-        ObjectNode definition = Definitions.chain();
-        definition.remove("metadata");
-        node.put(path(namespace, name), YAML, Definitions.yaml(definition));
+        putChain(path(namespace, name));
         expected.add(namespace + "/" + name);
       }
     }
@@ -251,9 +251,7 @@ class WorkflowApiIT {
   @Test
   void delete_removes_the_workflow() {
     String path = path("crud", "doomed");
-    ObjectNode definition = Definitions.chain();
-    definition.remove("metadata");
-    node.put(path, YAML, Definitions.yaml(definition));
+    putChain(path);
 
     assertThat(node.delete(path).statusCode()).isEqualTo(204);
     assertThat(node.get(path).statusCode()).isEqualTo(404);
@@ -263,9 +261,7 @@ class WorkflowApiIT {
   @Test
   void suspend_and_resume_set_spec_suspend() {
     String path = path("crud", "pausable");
-    ObjectNode definition = Definitions.chain();
-    definition.remove("metadata");
-    node.put(path, YAML, Definitions.yaml(definition));
+    putChain(path);
 
     HttpResponse<String> suspended = node.post(path + "/suspend");
     assertThat(suspended.statusCode()).isEqualTo(200);
@@ -309,8 +305,7 @@ class WorkflowApiIT {
   @Test
   void schedule_preview_lists_fire_times_across_a_dst_change() {
     String path = path("preview", "paris-0230");
-    ObjectNode definition = Definitions.chain();
-    definition.remove("metadata");
+    ObjectNode definition = Definitions.unnamedChain();
     ((ObjectNode) definition.get("spec"))
         .put("schedule", "30 2 * * *")
         .put("timeZone", "Europe/Paris");
@@ -332,8 +327,7 @@ class WorkflowApiIT {
   @Test
   void schedule_preview_starts_now_on_the_application_clock() {
     String path = path("preview", "hourly");
-    ObjectNode definition = Definitions.chain();
-    definition.remove("metadata");
+    ObjectNode definition = Definitions.unnamedChain();
     ((ObjectNode) definition.get("spec")).put("schedule", "@hourly").put("timeZone", "UTC");
     node.put(path, YAML, Definitions.yaml(definition));
     node.clock().set(Instant.parse("2026-11-23T10:15:00Z"));
@@ -351,8 +345,7 @@ class WorkflowApiIT {
   @Test
   void schedule_preview_of_an_api_only_workflow_is_empty() {
     String path = path("preview", "manual-only");
-    ObjectNode definition = Definitions.chain();
-    definition.remove("metadata");
+    ObjectNode definition = Definitions.unnamedChain();
     ((ObjectNode) definition.get("spec")).remove("schedule");
     node.put(path, YAML, Definitions.yaml(definition));
 
@@ -365,9 +358,7 @@ class WorkflowApiIT {
   @Test
   void schedule_preview_rejects_a_bad_count_and_from_with_one_400() {
     String path = path("preview", "bad-parameters");
-    ObjectNode definition = Definitions.chain();
-    definition.remove("metadata");
-    node.put(path, YAML, Definitions.yaml(definition));
+    putChain(path);
 
     HttpResponse<String> response = node.get(path + "/schedule?count=5000&from=yesterday");
 

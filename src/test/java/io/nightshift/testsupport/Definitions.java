@@ -70,6 +70,13 @@ public final class Definitions {
         """);
   }
 
+  /** The chain without metadata: the URL it is PUT to names it. */
+  public static ObjectNode unnamedChain() {
+    ObjectNode chain = chain();
+    chain.remove("metadata");
+    return chain;
+  }
+
   public static Object parseYaml(String yaml) {
     try {
       return YAML.readTree(yaml);

@@ -150,12 +150,10 @@ public final class CronSchedule {
     ZoneRules rules = Objects.requireNonNull(zone, "zone").getRules();
     LocalDateTime candidate = LocalDateTime.ofInstant(after, zone).truncatedTo(ChronoUnit.MINUTES);
     LocalDate lastDay = candidate.toLocalDate().plusYears(HORIZON_YEARS).plusDays(1);
-    // The local-time-to-fire-instant mapping never decreases, so we can walk local matches forward
-    // from the
-    // wall-clock minute of `after` and take the first that fires later. A few matches may fire
-    // earlier, e.g.
-    // when `after` lies in the second pass through an autumn overlap, whose times fired during the
-    // first.
+    // The local-time-to-fire-instant mapping never decreases, so we can walk local matches
+    // forward from the wall-clock minute of `after` and take the first that fires later. A few
+    // matches may fire earlier, e.g. when `after` lies in the second pass through an autumn
+    // overlap, whose times fired during the first.
     while (true) {
       Optional<LocalDateTime> match = nextLocalMatch(candidate, lastDay);
       if (match.isEmpty()) {

@@ -8,6 +8,9 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
@@ -28,6 +31,20 @@ public final class PostgresFixture {
   public record Database(String url, String username, String password) {
     public Connection connect() throws SQLException {
       return DriverManager.getConnection(url, username, password);
+    }
+
+    /** A plain DataSource on this database with Nightshift's schema migrated, without a node. */
+    public DataSource migratedDataSource() {
+      PGSimpleDataSource dataSource = new PGSimpleDataSource();
+      dataSource.setUrl(url);
+      dataSource.setUser(username);
+      dataSource.setPassword(password);
+      Flyway.configure()
+          .dataSource(dataSource)
+          .locations("classpath:db/migration")
+          .load()
+          .migrate();
+      return dataSource;
     }
   }
 

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /** Transactions over a DataSource, with SQL failures turned into unchecked exceptions. */
@@ -15,6 +16,12 @@ public final class Jdbc {
     T apply(Connection connection) throws SQLException;
   }
 
+  /**
+   * The connection of the transaction this thread is in, so that Quartz's scheduling calls made
+   * inside it (JobStoreCMT) commit or roll back with the definition change that caused them.
+   */
+  private static final ThreadLocal<Connection> CURRENT = new ThreadLocal<>();
+
   private final DataSource dataSource;
 
   public Jdbc(DataSource dataSource) {
@@ -23,8 +30,10 @@ public final class Jdbc {
 
   /** Runs {@code work} in a transaction: committed when it returns, rolled back when it throws. */
   public <T> T inTransaction(Work<T> work) {
+    Connection outer = CURRENT.get();
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
+      CURRENT.set(connection);
       try {
         T result = work.apply(connection);
         connection.commit();
@@ -32,10 +41,17 @@ public final class Jdbc {
       } catch (SQLException | RuntimeException e) {
         connection.rollback();
         throw e;
+      } finally {
+        CURRENT.set(outer);
       }
     } catch (SQLException e) {
       throw new StoreException(e);
     }
+  }
+
+  /** The connection of the transaction the calling thread is in, if any. */
+  public static Optional<Connection> currentTransaction() {
+    return Optional.ofNullable(CURRENT.get());
   }
 
   public static Timestamp timestamp(Instant instant) {

@@ -23,15 +23,17 @@ public class RunRepository {
   public record NewRun(String id, long seq) {}
 
   /**
-   * Records a Pending run of the workflow for {@code scheduledTime}, once: when a run for that time
-   * exists already (another node's fire, a retried fire), nothing is written and the result is
-   * empty. The run takes the workflow's next {@code seq}; a refused insert consumes none.
+   * Records a run of the workflow (Pending, or Missed when too late to start) for {@code
+   * scheduledTime}, once: when a run for that time exists already (another node's fire, a retried
+   * fire), nothing is written and the result is empty. The run takes the workflow's next {@code
+   * seq}; a refused insert consumes none.
    */
   public Optional<NewRun> insertOnce(
       String namespace,
       String workflow,
       String trigger,
       Instant scheduledTime,
+      String status,
       String parametersJson,
       Instant now) {
     return jdbc.inTransaction(
@@ -46,16 +48,17 @@ public class RunRepository {
               connection.prepareStatement(
                   "INSERT INTO runs (id, namespace, workflow, seq, trigger, status,"
                       + " scheduled_time, created_at, parameters)"
-                      + " VALUES (?, ?, ?, ?, ?, 'Pending', ?, ?, CAST(? AS json))"
+                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS json))"
                       + " ON CONFLICT DO NOTHING")) {
             statement.setString(1, id);
             statement.setString(2, namespace);
             statement.setString(3, workflow);
             statement.setLong(4, seq.get());
             statement.setString(5, trigger);
-            statement.setTimestamp(6, Jdbc.timestamp(scheduledTime));
-            statement.setTimestamp(7, Jdbc.timestamp(now));
-            statement.setString(8, parametersJson);
+            statement.setString(6, status);
+            statement.setTimestamp(7, Jdbc.timestamp(scheduledTime));
+            statement.setTimestamp(8, Jdbc.timestamp(now));
+            statement.setString(9, parametersJson);
             if (statement.executeUpdate() == 0) {
               connection.rollback();
               return Optional.empty();

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import javax.sql.DataSource;
 
@@ -76,6 +77,26 @@ public class WorkflowRepository {
    */
   public Change change(
       String namespace, String name, Function<Optional<StoredWorkflow>, StoredWorkflow> decide) {
+    return change(namespace, name, decide, change -> {});
+  }
+
+  /**
+   * As {@link #change(String, String, Function)}, then calls {@code afterWrite} inside the same
+   * transaction when something was written: what it does commits or rolls back with the change.
+   */
+  public Change change(
+      String namespace,
+      String name,
+      Function<Optional<StoredWorkflow>, StoredWorkflow> decide,
+      Consumer<Change> afterWrite) {
+    return write(namespace, name, decide, afterWrite);
+  }
+
+  private Change write(
+      String namespace,
+      String name,
+      Function<Optional<StoredWorkflow>, StoredWorkflow> decide,
+      Consumer<Change> afterWrite) {
     return jdbc.inTransaction(
         connection -> {
           Optional<StoredWorkflow> current = select(connection, namespace, name, true);
@@ -84,19 +105,28 @@ public class WorkflowRepository {
             if (!insert(connection, next)) {
               // Created concurrently since our SELECT; deciding again against it is correct.
               connection.rollback();
-              return change(namespace, name, decide);
+              return write(namespace, name, decide, afterWrite);
             }
-            return new Change(next, true, true);
+            Change created = new Change(next, true, true);
+            afterWrite.accept(created);
+            return created;
           }
           if (next.equals(current.get())) {
             return new Change(next, false, false);
           }
           update(connection, next);
-          return new Change(next, false, true);
+          Change updated = new Change(next, false, true);
+          afterWrite.accept(updated);
+          return updated;
         });
   }
 
   public boolean delete(String namespace, String name) {
+    return delete(namespace, name, () -> {});
+  }
+
+  /** Deletes the row; {@code afterDelete} runs in the same transaction when there was one. */
+  public boolean delete(String namespace, String name, Runnable afterDelete) {
     return jdbc.inTransaction(
         connection -> {
           try (PreparedStatement statement =
@@ -104,7 +134,11 @@ public class WorkflowRepository {
                   "DELETE FROM workflows WHERE namespace = ? AND name = ?")) {
             statement.setString(1, namespace);
             statement.setString(2, name);
-            return statement.executeUpdate() == 1;
+            boolean deleted = statement.executeUpdate() == 1;
+            if (deleted) {
+              afterDelete.run();
+            }
+            return deleted;
           }
         });
   }

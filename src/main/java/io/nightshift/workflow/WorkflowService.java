@@ -26,11 +26,17 @@ public class WorkflowService {
   private final DefinitionCodec codec;
   private final WorkflowValidator validator = new WorkflowValidator();
   private final Clock clock;
+  private final List<WorkflowChangeListener> listeners;
 
-  public WorkflowService(WorkflowRepository repository, DefinitionCodec codec, Clock clock) {
+  public WorkflowService(
+      WorkflowRepository repository,
+      DefinitionCodec codec,
+      Clock clock,
+      List<WorkflowChangeListener> listeners) {
     this.repository = repository;
     this.codec = codec;
     this.clock = clock;
+    this.listeners = List.copyOf(listeners);
   }
 
   /** What {@link #apply} did. */
@@ -65,7 +71,8 @@ public class WorkflowService {
                 return new StoredWorkflow(namespace, name, UUID.randomUUID(), 1, 1, json, now, now);
               }
               return replace(current.get(), definition, json, now);
-            });
+            },
+            this::notifyApplied);
     return new Applied(toWorkflow(change.row()), change.created());
   }
 
@@ -100,7 +107,8 @@ public class WorkflowService {
   }
 
   public void delete(String namespace, String name) {
-    if (!repository.delete(namespace, name)) {
+    Runnable notifyDeleted = () -> listeners.forEach(l -> l.deleted(namespace, name));
+    if (!repository.delete(namespace, name, notifyDeleted)) {
       throw new WorkflowNotFoundException(namespace, name);
     }
   }
@@ -117,7 +125,8 @@ public class WorkflowService {
               Workflow workflow = codec.readStored(row.definition());
               Workflow changed = workflow.withSpec(workflow.spec().withSuspend(suspend));
               return replace(row, changed, codec.writeJson(changed), now());
-            });
+            },
+            this::notifyApplied);
     return toWorkflow(change.row());
   }
 
@@ -206,6 +215,11 @@ public class WorkflowService {
         json,
         current.createdAt(),
         now);
+  }
+
+  private void notifyApplied(WorkflowRepository.Change change) {
+    Workflow workflow = toWorkflow(change.row());
+    listeners.forEach(listener -> listener.applied(workflow));
   }
 
   private Workflow toWorkflow(StoredWorkflow row) {

@@ -45,7 +45,8 @@ class RunRepositoryIT {
   }
 
   private Optional<RunRepository.NewRun> fire(RunRepository repository, Instant scheduledTime) {
-    return repository.insertOnce("data", "nightly", "schedule", scheduledTime, "{}", NOW);
+    return repository.insertOnce(
+        "data", "nightly", "schedule", scheduledTime, "Pending", "{}", NOW);
   }
 
   @Test
@@ -62,13 +63,15 @@ class RunRepositoryIT {
 
   @Test
   void manual_runs_at_the_same_instant_are_two_runs() {
-    assertThat(runs.insertOnce("data", "nightly", "manual", TWO_AM, "{}", NOW)).isPresent();
-    assertThat(runs.insertOnce("data", "nightly", "manual", TWO_AM, "{}", NOW)).isPresent();
+    assertThat(runs.insertOnce("data", "nightly", "manual", TWO_AM, "Pending", "{}", NOW))
+        .isPresent();
+    assertThat(runs.insertOnce("data", "nightly", "manual", TWO_AM, "Pending", "{}", NOW))
+        .isPresent();
   }
 
   @Test
   void a_fire_for_a_deleted_workflow_records_nothing() {
-    assertThat(runs.insertOnce("data", "gone", "schedule", TWO_AM, "{}", NOW)).isEmpty();
+    assertThat(runs.insertOnce("data", "gone", "schedule", TWO_AM, "Pending", "{}", NOW)).isEmpty();
   }
 
   @Test

@@ -1,0 +1,105 @@
+package io.nightshift.schedule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nightshift.testsupport.Definitions;
+import io.nightshift.testsupport.NightshiftNode;
+import io.nightshift.testsupport.PostgresFixture;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Three nodes on one PostgreSQL, each with its clustered Quartz scheduler: every scheduled fire
+ * makes exactly one run. This test waits for real time (Quartz's clock is the system's): the next
+ * minute boundary.
+ */
+class ScheduledFiringIT {
+
+  private static final int WORKFLOWS = 200;
+
+  private static Map<String, Object> node(PostgresFixture.Database database, String id) {
+    return Map.of(
+        "nightshift.datasource.url", database.url(),
+        "nightshift.datasource.username", database.username(),
+        "nightshift.datasource.password", database.password(),
+        "nightshift.cluster.node-id", id,
+        "nightshift.schedule.idle-wait", "1s");
+  }
+
+  @Test
+  void two_hundred_fires_across_three_nodes_make_exactly_one_run_each() throws Exception {
+    PostgresFixture.Database database = PostgresFixture.newDatabase();
+    List<NightshiftNode> nodes = new ArrayList<>();
+    try {
+      for (String id : List.of("node-1", "node-2", "node-3")) {
+        nodes.add(NightshiftNode.start(node(database, id)));
+      }
+      ObjectNode everyMinute = Definitions.unnamedChain();
+      ((ObjectNode) everyMinute.get("spec")).put("schedule", "* * * * *").put("timeZone", "UTC");
+      String body = Definitions.yaml(everyMinute);
+      // Define them far enough from a minute boundary that all exist before it.
+      waitUntilSecondOfMinuteBelow(40);
+      for (int i = 0; i < WORKFLOWS; i++) {
+        NightshiftNode via = nodes.get(i % nodes.size());
+        assertThat(
+                via.put("/api/v1/namespaces/fire/workflows/w" + i, "application/yaml", body)
+                    .statusCode())
+            .isEqualTo(201);
+      }
+      Instant boundary = Instant.now().truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
+
+      long runs = 0;
+      Instant deadline = boundary.plusSeconds(45);
+      while (Instant.now().isBefore(deadline)) {
+        runs =
+            count(database, "SELECT count(*) FROM runs WHERE scheduled_time = '" + boundary + "'");
+        if (runs >= WORKFLOWS && Instant.now().isAfter(boundary.plusSeconds(5))) {
+          break;
+        }
+        Thread.sleep(500);
+      }
+
+      assertThat(runs).as("runs for " + boundary).isEqualTo(WORKFLOWS);
+      assertThat(
+              count(
+                  database,
+                  "SELECT count(DISTINCT workflow) FROM runs WHERE scheduled_time = '"
+                      + boundary
+                      + "'"))
+          .isEqualTo(WORKFLOWS);
+      assertThat(
+              count(
+                  database,
+                  "SELECT count(*) FROM runs WHERE scheduled_time <> date_trunc('minute', scheduled_time)"))
+          .as("every run stands for a scheduled minute")
+          .isZero();
+      assertThat(count(database, "SELECT count(*) FROM runs WHERE status <> 'Pending'")).isZero();
+    } finally {
+      nodes.forEach(NightshiftNode::close);
+    }
+  }
+
+  private static void waitUntilSecondOfMinuteBelow(int second) throws InterruptedException {
+    while (Instant.now().atZone(java.time.ZoneOffset.UTC).getSecond() >= second) {
+      Thread.sleep(200);
+    }
+  }
+
+  private static long count(PostgresFixture.Database database, String sql) throws Exception {
+    try (Connection connection = database.connect();
+        Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery(sql)) {
+      result.next();
+      return result.getLong(1);
+    }
+  }
+}

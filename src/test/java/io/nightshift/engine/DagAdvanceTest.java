@@ -6,6 +6,7 @@ import static io.nightshift.engine.StepStatus.PENDING;
 import static io.nightshift.engine.StepStatus.RUNNING;
 import static io.nightshift.engine.StepStatus.SKIPPED;
 import static io.nightshift.engine.StepStatus.SUCCEEDED;
+import static io.nightshift.testsupport.Steps.step;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nightshift.engine.DagAdvance.Move;
@@ -21,23 +22,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class DagAdvanceTest {
-
-  private static Step step(String name, When when, String... dependsOn) {
-    return new Step(
-        name,
-        List.of(dependsOn),
-        when,
-        null,
-        "busybox",
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null);
-  }
 
   /** backup, then cleanup, then etl; notify when anything before it failed. */
   private static final List<Step> CHAIN =

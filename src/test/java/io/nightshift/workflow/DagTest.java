@@ -1,5 +1,6 @@
 package io.nightshift.workflow;
 
+import static io.nightshift.testsupport.Steps.step;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -7,39 +8,36 @@ import org.junit.jupiter.api.Test;
 
 class DagTest {
 
-  private static Step step(String name, String... dependsOn) {
-    return new Step(
-        name,
-        List.of(dependsOn),
-        null,
-        null,
-        "busybox",
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null);
-  }
-
   @Test
   void a_chain_has_no_cycle() {
     assertThat(
-            Dag.cycles(List.of(step("backup"), step("cleanup", "backup"), step("etl", "cleanup"))))
+            Dag.cycles(
+                List.of(
+                    step("backup", When.SUCCEEDED),
+                    step("cleanup", When.SUCCEEDED, "backup"),
+                    step("etl", When.SUCCEEDED, "cleanup"))))
         .isEmpty();
   }
 
   @Test
   void a_diamond_has_no_cycle() {
-    assertThat(Dag.cycles(List.of(step("a"), step("b", "a"), step("c", "a"), step("d", "b", "c"))))
+    assertThat(
+            Dag.cycles(
+                List.of(
+                    step("a", When.SUCCEEDED),
+                    step("b", When.SUCCEEDED, "a"),
+                    step("c", When.SUCCEEDED, "a"),
+                    step("d", When.SUCCEEDED, "b", "c"))))
         .isEmpty();
   }
 
   @Test
   void a_cycle_is_named_from_its_earliest_declared_step_and_back() {
-    List<Step> steps = List.of(step("c", "a"), step("a", "b"), step("b", "c"));
+    List<Step> steps =
+        List.of(
+            step("c", When.SUCCEEDED, "a"),
+            step("a", When.SUCCEEDED, "b"),
+            step("b", When.SUCCEEDED, "c"));
 
     assertThat(Dag.cycles(steps)).containsExactly(List.of("c", "a", "b", "c"));
   }
@@ -48,12 +46,12 @@ class DagTest {
   void two_separate_cycles_are_both_named_once() {
     List<Step> steps =
         List.of(
-            step("a", "b"),
-            step("b", "a"),
-            step("ok"),
-            step("x", "y"),
-            step("y", "z"),
-            step("z", "x"));
+            step("a", When.SUCCEEDED, "b"),
+            step("b", When.SUCCEEDED, "a"),
+            step("ok", When.SUCCEEDED),
+            step("x", When.SUCCEEDED, "y"),
+            step("y", When.SUCCEEDED, "z"),
+            step("z", When.SUCCEEDED, "x"));
 
     assertThat(Dag.cycles(steps))
         .containsExactlyInAnyOrder(List.of("a", "b", "a"), List.of("x", "y", "z", "x"));
@@ -61,6 +59,9 @@ class DagTest {
 
   @Test
   void unknown_parents_and_self_dependencies_are_left_to_their_own_checks() {
-    assertThat(Dag.cycles(List.of(step("a", "a"), step("b", "missing")))).isEmpty();
+    assertThat(
+            Dag.cycles(
+                List.of(step("a", When.SUCCEEDED, "a"), step("b", When.SUCCEEDED, "missing"))))
+        .isEmpty();
   }
 }

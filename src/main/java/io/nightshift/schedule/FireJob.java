@@ -78,6 +78,7 @@ public class FireJob implements Job {
             scheduled,
             status,
             codec.writeJson(workflow.spec().parameters()),
+            codec.writeJson(workflow),
             workflows.now());
     run.ifPresent(
         created ->

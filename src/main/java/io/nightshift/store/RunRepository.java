@@ -6,6 +6,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -35,6 +37,7 @@ public class RunRepository {
       Instant scheduledTime,
       String status,
       String parametersJson,
+      String definitionJson,
       Instant now) {
     return jdbc.inTransaction(
         connection -> {
@@ -47,8 +50,8 @@ public class RunRepository {
           try (PreparedStatement statement =
               connection.prepareStatement(
                   "INSERT INTO runs (id, namespace, workflow, seq, trigger, status,"
-                      + " scheduled_time, created_at, parameters)"
-                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS json))"
+                      + " scheduled_time, created_at, parameters, definition)"
+                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS json), CAST(? AS json))"
                       + " ON CONFLICT DO NOTHING")) {
             statement.setString(1, id);
             statement.setString(2, namespace);
@@ -59,6 +62,7 @@ public class RunRepository {
             statement.setTimestamp(7, Jdbc.timestamp(scheduledTime));
             statement.setTimestamp(8, Jdbc.timestamp(now));
             statement.setString(9, parametersJson);
+            statement.setString(10, definitionJson);
             if (statement.executeUpdate() == 0) {
               connection.rollback();
               return Optional.empty();
@@ -80,5 +84,231 @@ public class RunRepository {
         return result.next() ? Optional.of(result.getLong(1)) : Optional.empty();
       }
     }
+  }
+
+  private static final String RUN_COLUMNS =
+      "id, namespace, workflow, seq, trigger, status, reason, message, scheduled_time, created_at,"
+          + " started_at, finished_at, parameters::text AS parameters, definition::text AS"
+          + " definition";
+
+  public Optional<RunRow> find(String id) {
+    return jdbc.inTransaction(
+        connection -> runs(connection, "WHERE id = ?", id).stream().findFirst());
+  }
+
+  /** Runs not yet ended, oldest first: what the engine looks after. */
+  public List<RunRow> active() {
+    return jdbc.inTransaction(
+        connection ->
+            runs(connection, "WHERE status IN ('Pending', 'Running') ORDER BY created_at, seq"));
+  }
+
+  /** A workflow's runs, newest first, after {@code beforeSeq} when given, in {@code status}. */
+  public List<RunRow> history(
+      String namespace, String workflow, String status, Long beforeSeq, int limit) {
+    return jdbc.inTransaction(
+        connection ->
+            runs(
+                connection,
+                "WHERE namespace = ? AND workflow = ? AND (CAST(? AS text) IS NULL OR status = ?)"
+                    + " AND seq < ? ORDER BY seq DESC LIMIT ?",
+                namespace,
+                workflow,
+                status,
+                status,
+                beforeSeq == null ? Long.MAX_VALUE : beforeSeq,
+                limit));
+  }
+
+  public List<StepRow> steps(String runId) {
+    return jdbc.inTransaction(
+        connection -> {
+          try (PreparedStatement statement =
+              connection.prepareStatement(
+                  "SELECT run_id, name, position, status, attempt, job_name, started_at,"
+                      + " finished_at, reason, message FROM run_steps WHERE run_id = ? ORDER BY"
+                      + " position")) {
+            statement.setString(1, runId);
+            List<StepRow> steps = new ArrayList<>();
+            try (ResultSet result = statement.executeQuery()) {
+              while (result.next()) {
+                steps.add(
+                    new StepRow(
+                        result.getString(1),
+                        result.getString(2),
+                        result.getInt(3),
+                        result.getString(4),
+                        result.getInt(5),
+                        result.getString(6),
+                        instant(result, 7),
+                        instant(result, 8),
+                        result.getString(9),
+                        result.getString(10)));
+              }
+            }
+            return steps;
+          }
+        });
+  }
+
+  /** Work of the engine, done only while {@code node} holds the lease under {@code token}. */
+  public interface Fenced {
+    void apply(Connection connection) throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} in a transaction that first checks the lease: a node paused past its lease
+   * and replaced writes nothing (DESIGN.md "Leader").
+   *
+   * @throws NotLeaderException when {@code node} no longer holds the lease under {@code token}
+   */
+  public void fenced(String node, long token, Fenced work) {
+    jdbc.inTransaction(
+        connection -> {
+          if (!LeaseRepository.holds(connection, node, token)) {
+            throw new NotLeaderException(node, token);
+          }
+          work.apply(connection);
+          return null;
+        });
+  }
+
+  /** Sets a run's status; {@code startedAt} and {@code finishedAt} only when not null. */
+  public static void updateRun(
+      Connection connection,
+      String id,
+      String status,
+      String reason,
+      String message,
+      Instant startedAt,
+      Instant finishedAt)
+      throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "UPDATE runs SET status = ?, reason = ?, message = ?,"
+                + " started_at = coalesce(?, started_at), finished_at = coalesce(?, finished_at)"
+                + " WHERE id = ?")) {
+      statement.setString(1, status);
+      statement.setString(2, reason);
+      statement.setString(3, message);
+      statement.setTimestamp(4, startedAt == null ? null : Jdbc.timestamp(startedAt));
+      statement.setTimestamp(5, finishedAt == null ? null : Jdbc.timestamp(finishedAt));
+      statement.setString(6, id);
+      statement.executeUpdate();
+    }
+  }
+
+  public static void insertStep(Connection connection, String runId, String name, int position)
+      throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "INSERT INTO run_steps (run_id, name, position, status, attempt) VALUES (?, ?, ?,"
+                + " 'Pending', 0) ON CONFLICT DO NOTHING")) {
+      statement.setString(1, runId);
+      statement.setString(2, name);
+      statement.setInt(3, position);
+      statement.executeUpdate();
+    }
+  }
+
+  /** Sets a step's status; the other columns only when not null. */
+  public static void updateStep(
+      Connection connection,
+      String runId,
+      String name,
+      String status,
+      Integer attempt,
+      String jobName,
+      Instant startedAt,
+      Instant finishedAt,
+      String reason,
+      String message)
+      throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "UPDATE run_steps SET status = ?, attempt = coalesce(?, attempt),"
+                + " job_name = coalesce(?, job_name), started_at = coalesce(?, started_at),"
+                + " finished_at = coalesce(?, finished_at), reason = ?, message = ?"
+                + " WHERE run_id = ? AND name = ?")) {
+      statement.setString(1, status);
+      statement.setObject(2, attempt);
+      statement.setString(3, jobName);
+      statement.setTimestamp(4, startedAt == null ? null : Jdbc.timestamp(startedAt));
+      statement.setTimestamp(5, finishedAt == null ? null : Jdbc.timestamp(finishedAt));
+      statement.setString(6, reason);
+      statement.setString(7, message);
+      statement.setString(8, runId);
+      statement.setString(9, name);
+      statement.executeUpdate();
+    }
+  }
+
+  /**
+   * Ends a running step. A step no longer Running (cancelled meanwhile) keeps its state: the end of
+   * a process that was killed must not turn Cancelled into Failed.
+   */
+  public static void endRunningStep(
+      Connection connection,
+      String runId,
+      String name,
+      String status,
+      Instant finishedAt,
+      String reason,
+      String message)
+      throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "UPDATE run_steps SET status = ?, finished_at = ?, reason = ?, message = ?"
+                + " WHERE run_id = ? AND name = ? AND status = 'Running'")) {
+      statement.setString(1, status);
+      statement.setTimestamp(2, Jdbc.timestamp(finishedAt));
+      statement.setString(3, reason);
+      statement.setString(4, message);
+      statement.setString(5, runId);
+      statement.setString(6, name);
+      statement.executeUpdate();
+    }
+  }
+
+  private static List<RunRow> runs(Connection connection, String where, Object... arguments)
+      throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement("SELECT " + RUN_COLUMNS + " FROM runs " + where)) {
+      for (int i = 0; i < arguments.length; i++) {
+        statement.setObject(i + 1, arguments[i]);
+      }
+      List<RunRow> rows = new ArrayList<>();
+      try (ResultSet result = statement.executeQuery()) {
+        while (result.next()) {
+          rows.add(
+              new RunRow(
+                  result.getString("id"),
+                  result.getString("namespace"),
+                  result.getString("workflow"),
+                  result.getLong("seq"),
+                  result.getString("trigger"),
+                  result.getString("status"),
+                  result.getString("reason"),
+                  result.getString("message"),
+                  instant(result, "scheduled_time"),
+                  instant(result, "created_at"),
+                  instant(result, "started_at"),
+                  instant(result, "finished_at"),
+                  result.getString("parameters"),
+                  result.getString("definition")));
+        }
+      }
+      return rows;
+    }
+  }
+
+  private static Instant instant(ResultSet result, String column) throws SQLException {
+    java.sql.Timestamp timestamp = result.getTimestamp(column);
+    return timestamp == null ? null : timestamp.toInstant();
+  }
+
+  private static Instant instant(ResultSet result, int column) throws SQLException {
+    java.sql.Timestamp timestamp = result.getTimestamp(column);
+    return timestamp == null ? null : timestamp.toInstant();
   }
 }

@@ -46,7 +46,7 @@ class RunRepositoryIT {
 
   private Optional<RunRepository.NewRun> fire(RunRepository repository, Instant scheduledTime) {
     return repository.insertOnce(
-        "data", "nightly", "schedule", scheduledTime, "Pending", "{}", NOW);
+        "data", "nightly", "schedule", scheduledTime, "Pending", "{}", "{}", NOW);
   }
 
   @Test
@@ -63,15 +63,16 @@ class RunRepositoryIT {
 
   @Test
   void manual_runs_at_the_same_instant_are_two_runs() {
-    assertThat(runs.insertOnce("data", "nightly", "manual", TWO_AM, "Pending", "{}", NOW))
+    assertThat(runs.insertOnce("data", "nightly", "manual", TWO_AM, "Pending", "{}", "{}", NOW))
         .isPresent();
-    assertThat(runs.insertOnce("data", "nightly", "manual", TWO_AM, "Pending", "{}", NOW))
+    assertThat(runs.insertOnce("data", "nightly", "manual", TWO_AM, "Pending", "{}", "{}", NOW))
         .isPresent();
   }
 
   @Test
   void a_fire_for_a_deleted_workflow_records_nothing() {
-    assertThat(runs.insertOnce("data", "gone", "schedule", TWO_AM, "Pending", "{}", NOW)).isEmpty();
+    assertThat(runs.insertOnce("data", "gone", "schedule", TWO_AM, "Pending", "{}", "{}", NOW))
+        .isEmpty();
   }
 
   @Test

@@ -1,0 +1,331 @@
+package io.nightshift.engine;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micronaut.context.annotation.Context;
+import io.nightshift.cluster.LeaderElector;
+import io.nightshift.executor.Executor;
+import io.nightshift.store.NotLeaderException;
+import io.nightshift.store.RunRepository;
+import io.nightshift.store.RunRow;
+import io.nightshift.store.StepRow;
+import io.nightshift.workflow.DefinitionCodec;
+import io.nightshift.workflow.Parameters;
+import io.nightshift.workflow.Step;
+import io.nightshift.workflow.Workflow;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves every active run forward, on the leader only: admits new runs under their concurrency
+ * policy, starts steps whose parents have ended, skips those whose {@code when} is not met, and
+ * ends the run. Every write is fenced with the leader's token. {@link #tick()} is the whole
+ * decision for one pass and is what tests call; a thread calls it every interval.
+ */
+@Context
+public class Engine {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+  private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final RunRepository runs;
+  private final LeaderElector elector;
+  private final Executor executor;
+  private final DefinitionCodec codec;
+  private final EngineConfig config;
+  private final Clock clock;
+  private ScheduledExecutorService loop;
+
+  public Engine(
+      RunRepository runs,
+      LeaderElector elector,
+      Executor executor,
+      DefinitionCodec codec,
+      EngineConfig config,
+      Clock clock) {
+    this.runs = runs;
+    this.elector = elector;
+    this.executor = executor;
+    this.codec = codec;
+    this.config = config;
+    this.clock = clock;
+  }
+
+  @PostConstruct
+  void start() {
+    loop =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "nightshift-engine");
+              thread.setDaemon(true);
+              return thread;
+            });
+    long period = config.interval().toMillis();
+    loop.scheduleWithFixedDelay(this::tickSafely, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  @PreDestroy
+  void stop() throws InterruptedException {
+    loop.shutdownNow();
+    loop.awaitTermination(10, TimeUnit.SECONDS);
+  }
+
+  private void tickSafely() {
+    try {
+      tick();
+    } catch (Throwable e) {
+      LOG.warn("Engine tick failed: {}", e.toString());
+    }
+  }
+
+  /** One pass over the active runs, if this node is the leader. */
+  public void tick() {
+    if (!elector.isLeader()) {
+      return;
+    }
+    long token = elector.standing().lease().orElseThrow().fencingToken();
+    List<RunRow> active = runs.active();
+    for (RunRow run : active) {
+      try {
+        if ("Pending".equals(run.status())) {
+          // Read again: a run admitted earlier in this pass is Running now, and the policy of
+          // this one must see it.
+          admit(run, runs.active(), token);
+        } else {
+          advance(run, token);
+        }
+      } catch (NotLeaderException e) {
+        LOG.warn("{}", e.getMessage());
+        return;
+      }
+    }
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
+  }
+
+  private void admit(RunRow run, List<RunRow> active, long token) {
+    Workflow workflow = codec.readStored(run.definition());
+    List<RunRow> sameWorkflow =
+        active.stream()
+            .filter(other -> other.namespace().equals(run.namespace()))
+            .filter(other -> other.workflow().equals(run.workflow()))
+            .filter(other -> !other.id().equals(run.id()))
+            .toList();
+    List<String> running =
+        sameWorkflow.stream().filter(r -> "Running".equals(r.status())).map(RunRow::id).toList();
+    int waiting =
+        (int)
+            sameWorkflow.stream()
+                .filter(r -> "Pending".equals(r.status()) && "Queued".equals(r.reason()))
+                .filter(r -> r.seq() < run.seq())
+                .count();
+    Admission.Decision decision =
+        Admission.decide(workflow.spec().concurrencyPolicy(), running, waiting);
+    Instant now = now();
+    switch (decision.verdict()) {
+      case START -> startRun(run, workflow, token, now);
+      case SKIP ->
+          runs.fenced(
+              elector.nodeId(),
+              token,
+              connection ->
+                  RunRepository.updateRun(
+                      connection,
+                      run.id(),
+                      "Skipped",
+                      decision.reason(),
+                      "a run of this workflow was active: " + String.join(", ", running),
+                      null,
+                      now));
+      case QUEUE -> {
+        if (!"Queued".equals(run.reason())) {
+          runs.fenced(
+              elector.nodeId(),
+              token,
+              connection ->
+                  RunRepository.updateRun(
+                      connection,
+                      run.id(),
+                      "Pending",
+                      "Queued",
+                      "waits for " + String.join(", ", running),
+                      null,
+                      null));
+        }
+      }
+      case REPLACE -> {
+        for (String replaced : decision.cancel()) {
+          cancel(replaced, "Replaced", "replaced by run " + run.id(), token);
+        }
+        startRun(run, workflow, token, now);
+      }
+    }
+  }
+
+  private void startRun(RunRow run, Workflow workflow, long token, Instant now) {
+    List<Step> steps = workflow.spec().steps();
+    runs.fenced(
+        elector.nodeId(),
+        token,
+        connection -> {
+          RunRepository.updateRun(connection, run.id(), "Running", null, null, now, null);
+          for (int i = 0; i < steps.size(); i++) {
+            RunRepository.insertStep(connection, run.id(), steps.get(i).name(), i);
+          }
+        });
+    advance(run, token);
+  }
+
+  private void advance(RunRow run, long token) {
+    Workflow workflow = codec.readStored(run.definition());
+    Map<String, StepStatus> statuses = new LinkedHashMap<>();
+    for (StepRow row : runs.steps(run.id())) {
+      statuses.put(row.name(), StepStatus.valueOf(row.status().toUpperCase()));
+    }
+    DagAdvance.Move move = DagAdvance.next(workflow.spec().steps(), statuses);
+    Instant now = now();
+    List<Executor.Launch> launches = new ArrayList<>();
+    runs.fenced(
+        elector.nodeId(),
+        token,
+        connection -> {
+          for (Map.Entry<String, DagAdvance.Skip> skip : move.skip().entrySet()) {
+            RunRepository.updateStep(
+                connection,
+                run.id(),
+                skip.getKey(),
+                "Skipped",
+                null,
+                null,
+                null,
+                now,
+                skip.getValue().reason(),
+                skip.getValue().message());
+          }
+          for (String name : move.start()) {
+            String jobName = JobNames.of(run.workflow(), run.seq(), name, 1);
+            RunRepository.updateStep(
+                connection, run.id(), name, "Running", 1, jobName, now, null, null, null);
+            launches.add(launch(run, workflow, name, jobName));
+          }
+          if (move.ended().isPresent()) {
+            DagAdvance.Outcome outcome = move.ended().get();
+            boolean failed = outcome != DagAdvance.Outcome.SUCCEEDED;
+            RunRepository.updateRun(
+                connection,
+                run.id(),
+                outcome == DagAdvance.Outcome.SUCCEEDED
+                    ? "Succeeded"
+                    : outcome == DagAdvance.Outcome.FAILED ? "Failed" : "Cancelled",
+                failed ? "StepFailed" : null,
+                failed ? failedSteps(statuses) : null,
+                null,
+                now);
+          }
+        });
+    for (Executor.Launch launch : launches) {
+      String step = launch.step().name();
+      executor.launch(launch, result -> stepEnded(run.id(), step, result, token));
+    }
+  }
+
+  private static String failedSteps(Map<String, StepStatus> statuses) {
+    return "failed: "
+        + String.join(
+            ", ",
+            statuses.entrySet().stream()
+                .filter(entry -> entry.getValue() == StepStatus.FAILED)
+                .map(Map.Entry::getKey)
+                .toList());
+  }
+
+  private Executor.Launch launch(RunRow run, Workflow workflow, String stepName, String jobName) {
+    Step step =
+        workflow.spec().steps().stream()
+            .filter(s -> s.name().equals(stepName))
+            .findFirst()
+            .orElseThrow();
+    Map<String, String> env = new LinkedHashMap<>();
+    parameters(run).forEach((name, value) -> env.put(Parameters.envName(name), value));
+    env.put("NIGHTSHIFT_WORKFLOW", run.workflow());
+    env.put("NIGHTSHIFT_RUN_ID", run.id());
+    env.put("NIGHTSHIFT_STEP", stepName);
+    env.put("NIGHTSHIFT_SCHEDULED_TIME", run.scheduledTime().toString());
+    env.put("NIGHTSHIFT_ATTEMPT", "1");
+    return new Executor.Launch(jobName, run.namespace(), step, env);
+  }
+
+  private static Map<String, String> parameters(RunRow run) {
+    try {
+      return JSON.readValue(run.parameters(), STRING_MAP);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void stepEnded(String runId, String step, Executor.Result result, long token) {
+    try {
+      runs.fenced(
+          elector.nodeId(),
+          token,
+          connection ->
+              RunRepository.endRunningStep(
+                  connection,
+                  runId,
+                  step,
+                  result.succeeded() ? "Succeeded" : "Failed",
+                  now(),
+                  result.reason(),
+                  result.message()));
+    } catch (RuntimeException e) {
+      LOG.warn("Could not record the end of step {} of run {}: {}", step, runId, e.toString());
+    }
+  }
+
+  /** Cancels a run: its running steps are stopped and it ends Cancelled. */
+  private void cancel(String runId, String reason, String message, long token) {
+    Instant now = now();
+    List<StepRow> steps = runs.steps(runId);
+    runs.fenced(
+        elector.nodeId(),
+        token,
+        connection -> {
+          for (StepRow step : steps) {
+            if (!StepStatus.valueOf(step.status().toUpperCase()).ended()) {
+              RunRepository.updateStep(
+                  connection,
+                  runId,
+                  step.name(),
+                  "Cancelled",
+                  null,
+                  null,
+                  null,
+                  now,
+                  reason,
+                  message);
+            }
+          }
+          RunRepository.updateRun(connection, runId, "Cancelled", reason, message, null, now);
+        });
+    steps.stream()
+        .filter(step -> "Running".equals(step.status()) && step.jobName() != null)
+        .forEach(step -> executor.cancel(step.jobName()));
+  }
+}

@@ -1,0 +1,112 @@
+package io.nightshift.engine;
+
+import io.nightshift.store.RunRepository;
+import io.nightshift.store.RunRow;
+import io.nightshift.store.StepRow;
+import io.nightshift.workflow.DefinitionCodec;
+import io.nightshift.workflow.InvalidDefinitionException;
+import io.nightshift.workflow.Violation;
+import io.nightshift.workflow.Workflow;
+import io.nightshift.workflow.WorkflowService;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Runs as the API sees them: started by hand, read, waited on. */
+@Singleton
+public class RunService {
+
+  private static final Set<String> ENDED =
+      Set.of("Succeeded", "Failed", "Cancelled", "Skipped", "Missed");
+  private static final Duration POLL = Duration.ofMillis(200);
+
+  private final RunRepository runs;
+  private final WorkflowService workflows;
+  private final DefinitionCodec codec;
+
+  public RunService(RunRepository runs, WorkflowService workflows, DefinitionCodec codec) {
+    this.runs = runs;
+    this.workflows = workflows;
+    this.codec = codec;
+  }
+
+  /** A run with its steps. */
+  public record RunView(RunRow run, List<StepRow> steps) {
+    public boolean ended() {
+      return ENDED.contains(run.status());
+    }
+  }
+
+  /** No run with that id. */
+  public static class RunNotFoundException extends RuntimeException {
+    public RunNotFoundException(String id) {
+      super("run \"" + id + "\" not found");
+    }
+  }
+
+  /**
+   * Starts a run now with the workflow's parameters, overridden by {@code overrides}; every
+   * override must name a parameter the workflow declares.
+   */
+  public RunView runNow(String namespace, String name, Map<String, String> overrides) {
+    Workflow workflow = workflows.get(namespace, name);
+    List<Violation> violations = new ArrayList<>();
+    overrides.keySet().stream()
+        .filter(key -> !workflow.spec().parameters().containsKey(key))
+        .forEach(
+            key ->
+                violations.add(
+                    new Violation(
+                        Violation.pointer("/parameters", key),
+                        "the workflow declares no parameter \""
+                            + key
+                            + "\"; it declares: "
+                            + String.join(", ", workflow.spec().parameters().keySet()))));
+    if (!violations.isEmpty()) {
+      throw new InvalidDefinitionException(violations);
+    }
+    Map<String, String> parameters = new LinkedHashMap<>(workflow.spec().parameters());
+    parameters.putAll(overrides);
+    Instant now = workflows.now();
+    RunRepository.NewRun created =
+        runs.insertOnce(
+                namespace,
+                name,
+                "manual",
+                now,
+                "Pending",
+                codec.writeJson(parameters),
+                codec.writeJson(workflow),
+                now)
+            .orElseThrow(() -> new IllegalStateException("workflow deleted meanwhile"));
+    return get(created.id());
+  }
+
+  public RunView get(String id) {
+    RunRow run = runs.find(id).orElseThrow(() -> new RunNotFoundException(id));
+    return new RunView(run, runs.steps(id));
+  }
+
+  /** The run once it has ended, or as it is when {@code timeout} runs out. */
+  public RunView await(String id, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    RunView view = get(id);
+    while (!view.ended() && System.nanoTime() < deadline) {
+      Thread.sleep(POLL.toMillis());
+      view = get(id);
+    }
+    return view;
+  }
+
+  public List<RunRow> history(
+      String namespace, String name, Optional<String> status, Long beforeSeq, int limit) {
+    workflows.get(namespace, name);
+    return runs.history(namespace, name, status.orElse(null), beforeSeq, limit);
+  }
+}

@@ -1,0 +1,36 @@
+package io.nightshift.executor;
+
+import io.nightshift.workflow.Step;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Where steps run: a Kubernetes Job per step, or a local process for trying workflows on a laptop.
+ * The engine speaks only to this interface.
+ */
+public interface Executor {
+
+  /** One attempt of one step: its deterministic name, its definition and its whole environment. */
+  record Launch(String name, String namespace, Step step, Map<String, String> env) {}
+
+  /** How an attempt ended; reason and message say why when it did not succeed. */
+  record Result(boolean succeeded, String reason, String message) {
+    public static Result success() {
+      return new Result(true, null, null);
+    }
+
+    public static Result failure(String reason, String message) {
+      return new Result(false, reason, message);
+    }
+  }
+
+  /** Starts the attempt; {@code onEnd} is called once, when it ends, on another thread. */
+  void launch(Launch launch, Consumer<Result> onEnd);
+
+  /** Stops an attempt and everything it started; nothing when it is not running. */
+  void cancel(String name);
+
+  /** What the attempt has written, when this executor still has it. */
+  Optional<String> logs(String name);
+}

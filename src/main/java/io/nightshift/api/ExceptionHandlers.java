@@ -5,6 +5,7 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.server.exceptions.ExceptionHandler;
+import io.nightshift.engine.RunService;
 import io.nightshift.workflow.ConflictException;
 import io.nightshift.workflow.InvalidDefinitionException;
 import io.nightshift.workflow.MalformedDefinitionException;
@@ -72,6 +73,22 @@ final class ExceptionHandlers {
   @Produces(Problem.MEDIA_TYPE)
   static class NotFound extends MessageOnly<WorkflowNotFoundException> {
     NotFound() {
+      super(HttpStatus.NOT_FOUND, "not-found");
+    }
+  }
+
+  @Singleton
+  @Produces(Problem.MEDIA_TYPE)
+  static class RunNotFound extends MessageOnly<RunService.RunNotFoundException> {
+    RunNotFound() {
+      super(HttpStatus.NOT_FOUND, "not-found");
+    }
+  }
+
+  @Singleton
+  @Produces(Problem.MEDIA_TYPE)
+  static class OtherNotFound extends MessageOnly<NotFoundException> {
+    OtherNotFound() {
       super(HttpStatus.NOT_FOUND, "not-found");
     }
   }

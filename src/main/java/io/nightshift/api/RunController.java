@@ -1,0 +1,212 @@
+package io.nightshift.api;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Produces;
+import io.micronaut.http.annotation.QueryValue;
+import io.nightshift.engine.RunService;
+import io.nightshift.engine.RunService.RunView;
+import io.nightshift.executor.Executor;
+import io.nightshift.store.RunRow;
+import io.nightshift.store.StepRow;
+import io.nightshift.workflow.Violation;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Runs: start one now, read one, wait for one, list a workflow's history, read a step's log. */
+@Controller("/api/v1")
+public class RunController {
+
+  private static final Pattern WAIT = Pattern.compile("([0-9]{1,6})(ms|s|m)?");
+  private static final Duration MAX_WAIT = Duration.ofMinutes(10);
+  private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final RunService runs;
+  private final Executor executor;
+
+  public RunController(RunService runs, Executor executor) {
+    this.runs = runs;
+    this.executor = executor;
+  }
+
+  /** The body of a manual run. */
+  public record RunRequest(@Nullable Map<String, String> parameters) {}
+
+  public record StepBody(
+      String name,
+      String status,
+      int attempt,
+      String jobName,
+      Instant startedAt,
+      Instant finishedAt,
+      String reason,
+      String message) {}
+
+  public record RunBody(
+      String id,
+      String namespace,
+      String workflow,
+      long seq,
+      String trigger,
+      String status,
+      String reason,
+      String message,
+      Instant scheduledTime,
+      Instant createdAt,
+      Instant startedAt,
+      Instant finishedAt,
+      Map<String, String> parameters,
+      List<StepBody> steps) {}
+
+  @Post(uri = "/namespaces/{namespace}/workflows/{name}/runs")
+  public HttpResponse<RunBody> runNow(
+      String namespace,
+      String name,
+      @Nullable @Body RunRequest request,
+      @Nullable @QueryValue String wait)
+      throws InterruptedException {
+    Optional<Duration> waitFor = parseWait(wait);
+    Map<String, String> overrides =
+        request == null || request.parameters() == null ? Map.of() : request.parameters();
+    RunView run = runs.runNow(namespace, name, overrides);
+    if (waitFor.isPresent()) {
+      run = runs.await(run.run().id(), waitFor.get());
+    }
+    return HttpResponse.<RunBody>status(HttpStatus.CREATED)
+        .header("Location", "/api/v1/runs/" + run.run().id())
+        .body(body(run));
+  }
+
+  @Get(uri = "/runs/{id}")
+  public RunBody get(String id, @Nullable @QueryValue String wait) throws InterruptedException {
+    Optional<Duration> waitFor = parseWait(wait);
+    return body(waitFor.isPresent() ? runs.await(id, waitFor.get()) : runs.get(id));
+  }
+
+  @Get(uri = "/namespaces/{namespace}/workflows/{name}/runs")
+  public ItemList<RunBody> history(
+      String namespace,
+      String name,
+      @Nullable @QueryValue String status,
+      @Nullable @QueryValue String limit,
+      @Nullable @QueryValue String cursor) {
+    List<Violation> violations = new ArrayList<>();
+    int pageSize =
+        QueryParameters.intInRange(
+            "limit", limit, ApiLimits.DEFAULT_PAGE_SIZE, 1, ApiLimits.MAX_PAGE_SIZE, violations);
+    Long before = null;
+    if (cursor != null && !cursor.isEmpty()) {
+      try {
+        before = Long.parseLong(cursor);
+      } catch (NumberFormatException e) {
+        violations.add(new Violation("?cursor", "not a cursor this API returned as nextCursor"));
+      }
+    }
+    QueryParameters.check(violations);
+    List<RunRow> rows =
+        runs.history(namespace, name, Optional.ofNullable(status), before, pageSize + 1);
+    List<RunBody> items =
+        rows.stream().limit(pageSize).map(row -> body(new RunView(row, List.of()))).toList();
+    String next = rows.size() > pageSize ? Long.toString(items.get(pageSize - 1).seq()) : null;
+    return new ItemList<>(items, next);
+  }
+
+  @Get(uri = "/runs/{id}/steps/{step}/logs")
+  @Produces(MediaType.TEXT_PLAIN)
+  public String logs(String id, String step) {
+    RunView run = runs.get(id);
+    StepRow row =
+        run.steps().stream()
+            .filter(s -> s.name().equals(step) && s.jobName() != null)
+            .findFirst()
+            .orElseThrow(
+                () -> new NotFoundException("run " + id + " has no started step \"" + step + "\""));
+    return executor
+        .logs(row.jobName())
+        .orElseThrow(
+            () ->
+                new NotFoundException(
+                    "the log of step \"" + step + "\" of run " + id + " is gone"));
+  }
+
+  private static Optional<Duration> parseWait(String wait) {
+    if (wait == null || wait.isEmpty()) {
+      return Optional.empty();
+    }
+    Matcher matcher = WAIT.matcher(wait);
+    if (matcher.matches()) {
+      long amount = Long.parseLong(matcher.group(1));
+      String unit = matcher.group(2) == null ? "s" : matcher.group(2);
+      Duration duration =
+          switch (unit) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            default -> Duration.ofSeconds(amount);
+          };
+      if (duration.compareTo(MAX_WAIT) <= 0) {
+        return Optional.of(duration);
+      }
+    }
+    throw new BadRequestException(
+        List.of(
+            new Violation(
+                "?wait",
+                "must be a duration of at most 10m, e.g. 60s or 5m, not \"" + wait + "\"")));
+  }
+
+  private static RunBody body(RunView view) {
+    RunRow run = view.run();
+    return new RunBody(
+        run.id(),
+        run.namespace(),
+        run.workflow(),
+        run.seq(),
+        run.trigger(),
+        run.status(),
+        run.reason(),
+        run.message(),
+        run.scheduledTime(),
+        run.createdAt(),
+        run.startedAt(),
+        run.finishedAt(),
+        parameters(run.parameters()),
+        view.steps().stream()
+            .map(
+                step ->
+                    new StepBody(
+                        step.name(),
+                        step.status(),
+                        step.attempt(),
+                        step.jobName(),
+                        step.startedAt(),
+                        step.finishedAt(),
+                        step.reason(),
+                        step.message()))
+            .toList());
+  }
+
+  private static Map<String, String> parameters(String json) {
+    try {
+      return JSON.readValue(json, STRING_MAP);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,183 @@
+package io.nightshift.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.nightshift.testsupport.Json;
+import io.nightshift.testsupport.NightshiftNode;
+import io.nightshift.testsupport.PostgresFixture;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs through HTTP on one node with the local executor: real child processes. */
+class RunChainIT {
+
+  @TempDir static Path dataDir;
+  private static NightshiftNode node;
+
+  @BeforeAll
+  static void start() {
+    PostgresFixture.Database database = PostgresFixture.newDatabase();
+    node =
+        NightshiftNode.start(
+            Map.of(
+                "nightshift.datasource.url", database.url(),
+                "nightshift.datasource.username", database.username(),
+                "nightshift.datasource.password", database.password(),
+                "nightshift.data-dir", dataDir.toString(),
+                "nightshift.engine.interval", "100ms"));
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  private static String chain(String cleanupCommand, String policy) {
+    return """
+        apiVersion: nightshift.io/v1
+        kind: Workflow
+        spec:
+          concurrencyPolicy: %s
+          parameters: {retentionDays: "30"}
+          steps:
+            - name: backup
+              image: postgres:17
+              command: [sh, -c, 'echo "backup keeps $RETENTION_DAYS days, step $NIGHTSHIFT_STEP of $NIGHTSHIFT_WORKFLOW"']
+            - name: cleanup
+              dependsOn: [backup]
+              image: busybox:1.36
+              command: [sh, -c, '%s']
+            - name: etl
+              dependsOn: [cleanup]
+              image: etl:2.1
+              command: [sh, -c, 'echo etl']
+            - name: notify
+              dependsOn: [etl]
+              when: failed
+              image: curlimages/curl:8.10.1
+              command: [sh, -c, 'echo "something failed in $NIGHTSHIFT_RUN_ID"']
+        """
+        .formatted(policy, cleanupCommand);
+  }
+
+  private static HttpResponse<String> runNow(String workflow, String body, String wait) {
+    return node.send(
+        node.request(
+                "/api/v1/namespaces/local/workflows/"
+                    + workflow
+                    + "/runs"
+                    + (wait == null ? "" : "?wait=" + wait))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  private static JsonNode step(JsonNode run, String name) {
+    for (JsonNode step : run.get("steps")) {
+      if (step.get("name").asText().equals(name)) {
+        return step;
+      }
+    }
+    throw new AssertionError("no step " + name + " in " + run);
+  }
+
+  private static Instant at(JsonNode step, String field) {
+    return Instant.parse(step.get(field).asText());
+  }
+
+  @Test
+  void a_chain_runs_step_after_step_with_its_parameters_and_keeps_each_log() {
+    node.put(
+        "/api/v1/namespaces/local/workflows/nightly",
+        "application/yaml",
+        chain("echo cleanup", "Allow"));
+
+    HttpResponse<String> response =
+        runNow("nightly", "{\"parameters\": {\"retentionDays\": \"7\"}}", "60s");
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    JsonNode run = Json.parse(response.body());
+    assertThat(run.get("status").asText()).as(run.toString()).isEqualTo("Succeeded");
+    assertThat(run.get("trigger").asText()).isEqualTo("manual");
+    assertThat(run.at("/parameters/retentionDays").asText()).isEqualTo("7");
+    JsonNode backup = step(run, "backup");
+    JsonNode cleanup = step(run, "cleanup");
+    JsonNode etl = step(run, "etl");
+    assertThat(backup.get("jobName").asText()).isEqualTo("nightly-1-backup");
+    assertThat(at(cleanup, "startedAt")).isAfterOrEqualTo(at(backup, "finishedAt"));
+    assertThat(at(etl, "startedAt")).isAfterOrEqualTo(at(cleanup, "finishedAt"));
+    assertThat(step(run, "notify").get("status").asText()).isEqualTo("Skipped");
+    assertThat(step(run, "notify").get("reason").asText()).isEqualTo("NothingFailed");
+
+    HttpResponse<String> log =
+        node.get("/api/v1/runs/" + run.get("id").asText() + "/steps/backup/logs");
+    assertThat(log.statusCode()).isEqualTo(200);
+    assertThat(log.body()).isEqualTo("backup keeps 7 days, step backup of nightly\n");
+  }
+
+  @Test
+  void a_failed_step_skips_its_dependants_runs_the_failure_step_and_fails_the_run() {
+    node.put(
+        "/api/v1/namespaces/local/workflows/failing", "application/yaml", chain("exit 3", "Allow"));
+
+    JsonNode run = Json.parse(runNow("failing", "{}", "60s").body());
+
+    assertThat(run.get("status").asText()).as(run.toString()).isEqualTo("Failed");
+    assertThat(run.get("message").asText()).contains("cleanup");
+    assertThat(step(run, "cleanup").get("status").asText()).isEqualTo("Failed");
+    assertThat(step(run, "cleanup").get("message").asText()).isEqualTo("exited with code 3");
+    assertThat(step(run, "etl").get("status").asText()).isEqualTo("Skipped");
+    assertThat(step(run, "notify").get("status").asText()).isEqualTo("Succeeded");
+    assertThat(node.get("/api/v1/runs/" + run.get("id").asText() + "/steps/notify/logs").body())
+        .startsWith("something failed in " + run.get("id").asText());
+  }
+
+  @Test
+  void forbid_skips_a_run_while_another_is_running() {
+    node.put(
+        "/api/v1/namespaces/local/workflows/exclusive",
+        "application/yaml",
+        chain("sleep 3", "Forbid"));
+    JsonNode first = Json.parse(runNow("exclusive", "{}", null).body());
+
+    JsonNode second = Json.parse(runNow("exclusive", "{}", "30s").body());
+
+    assertThat(second.get("status").asText()).as(second.toString()).isEqualTo("Skipped");
+    assertThat(second.get("reason").asText()).isEqualTo("ConcurrencyForbid");
+    JsonNode firstDone =
+        Json.parse(node.get("/api/v1/runs/" + first.get("id").asText() + "?wait=60s").body());
+    assertThat(firstDone.get("status").asText()).isEqualTo("Succeeded");
+
+    JsonNode history =
+        Json.parse(node.get("/api/v1/namespaces/local/workflows/exclusive/runs").body());
+    assertThat(history.get("items").findValuesAsText("seq")).containsExactly("2", "1");
+  }
+
+  @Test
+  void an_override_of_an_undeclared_parameter_is_a_422() {
+    node.put(
+        "/api/v1/namespaces/local/workflows/params", "application/yaml", chain("true", "Allow"));
+
+    HttpResponse<String> response =
+        runNow("params", "{\"parameters\": {\"retentionDayz\": \"7\"}}", null);
+
+    assertThat(response.statusCode()).isEqualTo(422);
+    assertThat(Json.parse(response.body()).findValuesAsText("path"))
+        .containsExactly("/parameters/retentionDayz");
+  }
+
+  @Test
+  void an_unknown_run_is_a_404_problem() {
+    HttpResponse<String> response = node.get("/api/v1/runs/01NOSUCHRUN");
+
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+  }
+}

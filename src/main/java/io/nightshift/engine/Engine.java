@@ -296,6 +296,11 @@ public class Engine {
                   result.message()));
     } catch (RuntimeException e) {
       LOG.warn("Could not record the end of step {} of run {}: {}", step, runId, e.toString());
+      return;
+    }
+    // Move on now rather than at the next interval: a chain should not wait a tick per step.
+    if (!loop.isShutdown()) {
+      loop.execute(this::tickSafely);
     }
   }
 

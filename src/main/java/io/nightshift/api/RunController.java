@@ -9,6 +9,7 @@ import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.annotation.QueryValue;
@@ -35,6 +36,7 @@ public class RunController {
 
   private static final Pattern WAIT = Pattern.compile("([0-9]{1,6})(ms|s|m)?");
   private static final Duration MAX_WAIT = Duration.ofMinutes(10);
+  private static final int MAX_IDEMPOTENCY_KEY = 255;
   private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -80,18 +82,32 @@ public class RunController {
       String namespace,
       String name,
       @Nullable @Body RunRequest request,
-      @Nullable @QueryValue String wait)
+      @Nullable @QueryValue String wait,
+      @Nullable @Header("Idempotency-Key") String idempotencyKey)
       throws InterruptedException {
     Optional<Duration> waitFor = parseWait(wait);
+    if (idempotencyKey != null
+        && (idempotencyKey.isEmpty() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY)) {
+      throw new BadRequestException(
+          List.of(
+              new Violation(
+                  "Idempotency-Key", "must be 1 to " + MAX_IDEMPOTENCY_KEY + " characters")));
+    }
     Map<String, String> overrides =
         request == null || request.parameters() == null ? Map.of() : request.parameters();
-    RunView run = runs.runNow(namespace, name, overrides);
+    RunView run = runs.runNow(namespace, name, overrides, Optional.ofNullable(idempotencyKey));
     if (waitFor.isPresent()) {
       run = runs.await(run.run().id(), waitFor.get());
     }
     return HttpResponse.<RunBody>status(HttpStatus.CREATED)
         .header("Location", "/api/v1/runs/" + run.run().id())
         .body(body(run));
+  }
+
+  /** Asks the leader to cancel the run: 202 with the run as it is now. */
+  @Post(uri = "/runs/{id}/cancel")
+  public HttpResponse<RunBody> cancel(String id) {
+    return HttpResponse.<RunBody>status(HttpStatus.ACCEPTED).body(body(runs.cancel(id)));
   }
 
   @Get(uri = "/runs/{id}")

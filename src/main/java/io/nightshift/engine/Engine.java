@@ -102,7 +102,9 @@ public class Engine {
     List<RunRow> active = runs.active();
     for (RunRow run : active) {
       try {
-        if ("Pending".equals(run.status())) {
+        if (run.cancelRequested()) {
+          cancel(run.id(), "Cancelled", "cancelled through the API", token);
+        } else if ("Pending".equals(run.status())) {
           // Read again: a run admitted earlier in this pass is Running now, and the policy of
           // this one must see it.
           admit(run, runs.active(), token);

@@ -3,10 +3,12 @@ package io.nightshift.engine;
 import io.nightshift.store.RunRepository;
 import io.nightshift.store.RunRow;
 import io.nightshift.store.StepRow;
+import io.nightshift.workflow.ConflictException;
 import io.nightshift.workflow.DefinitionCodec;
 import io.nightshift.workflow.InvalidDefinitionException;
 import io.nightshift.workflow.Violation;
 import io.nightshift.workflow.Workflow;
+import io.nightshift.workflow.WorkflowNotFoundException;
 import io.nightshift.workflow.WorkflowService;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -54,18 +56,25 @@ public class RunService {
    * Starts a run now with the workflow's parameters, overridden by {@code overrides}; every
    * override must name a parameter the workflow declares.
    */
-  public RunView runNow(String namespace, String name, Map<String, String> overrides) {
+  public RunView runNow(
+      String namespace, String name, Map<String, String> overrides, Optional<String> key) {
+    if (key.isPresent()) {
+      Optional<RunRow> earlier = runs.findByIdempotencyKey(namespace, name, key.get());
+      if (earlier.isPresent()) {
+        return get(earlier.get().id());
+      }
+    }
     Workflow workflow = workflows.get(namespace, name);
     List<Violation> violations = new ArrayList<>();
     overrides.keySet().stream()
-        .filter(key -> !workflow.spec().parameters().containsKey(key))
+        .filter(parameter -> !workflow.spec().parameters().containsKey(parameter))
         .forEach(
-            key ->
+            parameter ->
                 violations.add(
                     new Violation(
-                        Violation.pointer("/parameters", key),
+                        Violation.pointer("/parameters", parameter),
                         "the workflow declares no parameter \""
-                            + key
+                            + parameter
                             + "\"; it declares: "
                             + String.join(", ", workflow.spec().parameters().keySet()))));
     if (!violations.isEmpty()) {
@@ -74,18 +83,38 @@ public class RunService {
     Map<String, String> parameters = new LinkedHashMap<>(workflow.spec().parameters());
     parameters.putAll(overrides);
     Instant now = workflows.now();
-    RunRepository.NewRun created =
+    Optional<RunRepository.NewRun> created =
         runs.insertOnce(
-                namespace,
-                name,
-                "manual",
-                now,
-                "Pending",
-                codec.writeJson(parameters),
-                codec.writeJson(workflow),
-                now)
-            .orElseThrow(() -> new IllegalStateException("workflow deleted meanwhile"));
-    return get(created.id());
+            namespace,
+            name,
+            "manual",
+            now,
+            "Pending",
+            codec.writeJson(parameters),
+            codec.writeJson(workflow),
+            key.orElse(null),
+            now);
+    if (created.isPresent()) {
+      return get(created.get().id());
+    }
+    // The same key was used at the same moment by another request: that run is this one.
+    return key.flatMap(k -> runs.findByIdempotencyKey(namespace, name, k))
+        .map(row -> get(row.id()))
+        .orElseThrow(() -> new WorkflowNotFoundException(namespace, name));
+  }
+
+  /**
+   * Asks for a run to be cancelled; the leader stops its steps and ends it Cancelled.
+   *
+   * @throws ConflictException when the run has already ended
+   */
+  public RunView cancel(String id) {
+    RunView run = get(id);
+    if (!runs.requestCancel(id)) {
+      throw new ConflictException(
+          "run " + id + " has already ended (" + run.run().status() + "): nothing to cancel");
+    }
+    return get(id);
   }
 
   public RunView get(String id) {

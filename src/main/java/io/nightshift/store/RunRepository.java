@@ -39,6 +39,32 @@ public class RunRepository {
       String parametersJson,
       String definitionJson,
       Instant now) {
+    return insertOnce(
+        namespace,
+        workflow,
+        trigger,
+        scheduledTime,
+        status,
+        parametersJson,
+        definitionJson,
+        null,
+        now);
+  }
+
+  /**
+   * As above, for a manual run named by an Idempotency-Key: when a run with that key exists,
+   * nothing is written and the result is empty ({@link #findByIdempotencyKey} finds it).
+   */
+  public Optional<NewRun> insertOnce(
+      String namespace,
+      String workflow,
+      String trigger,
+      Instant scheduledTime,
+      String status,
+      String parametersJson,
+      String definitionJson,
+      String idempotencyKey,
+      Instant now) {
     return jdbc.inTransaction(
         connection -> {
           // Locks the workflow row: fires of one workflow take their seq one after another.
@@ -50,8 +76,8 @@ public class RunRepository {
           try (PreparedStatement statement =
               connection.prepareStatement(
                   "INSERT INTO runs (id, namespace, workflow, seq, trigger, status,"
-                      + " scheduled_time, created_at, parameters, definition)"
-                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS json), CAST(? AS json))"
+                      + " scheduled_time, created_at, parameters, definition, idempotency_key)"
+                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS json), CAST(? AS json), ?)"
                       + " ON CONFLICT DO NOTHING")) {
             statement.setString(1, id);
             statement.setString(2, namespace);
@@ -63,6 +89,7 @@ public class RunRepository {
             statement.setTimestamp(8, Jdbc.timestamp(now));
             statement.setString(9, parametersJson);
             statement.setString(10, definitionJson);
+            statement.setString(11, idempotencyKey);
             if (statement.executeUpdate() == 0) {
               connection.rollback();
               return Optional.empty();
@@ -89,11 +116,38 @@ public class RunRepository {
   private static final String RUN_COLUMNS =
       "id, namespace, workflow, seq, trigger, status, reason, message, scheduled_time, created_at,"
           + " started_at, finished_at, parameters::text AS parameters, definition::text AS"
-          + " definition";
+          + " definition, cancel_requested";
 
   public Optional<RunRow> find(String id) {
     return jdbc.inTransaction(
         connection -> runs(connection, "WHERE id = ?", id).stream().findFirst());
+  }
+
+  public Optional<RunRow> findByIdempotencyKey(String namespace, String workflow, String key) {
+    return jdbc.inTransaction(
+        connection ->
+            runs(
+                    connection,
+                    "WHERE namespace = ? AND workflow = ? AND idempotency_key = ?",
+                    namespace,
+                    workflow,
+                    key)
+                .stream()
+                .findFirst());
+  }
+
+  /** Asks the leader to cancel a run; false when the run has already ended. */
+  public boolean requestCancel(String id) {
+    return jdbc.inTransaction(
+        connection -> {
+          try (PreparedStatement statement =
+              connection.prepareStatement(
+                  "UPDATE runs SET cancel_requested = true WHERE id = ? AND status IN"
+                      + " ('Pending', 'Running')")) {
+            statement.setString(1, id);
+            return statement.executeUpdate() == 1;
+          }
+        });
   }
 
   /** Runs not yet ended, oldest first: what the engine looks after. */
@@ -295,7 +349,8 @@ public class RunRepository {
                   instant(result, "started_at"),
                   instant(result, "finished_at"),
                   result.getString("parameters"),
-                  result.getString("definition")));
+                  result.getString("definition"),
+                  result.getBoolean("cancel_requested")));
         }
       }
       return rows;

@@ -17,4 +17,5 @@ public record RunRow(
     Instant startedAt,
     Instant finishedAt,
     String parameters,
-    String definition) {}
+    String definition,
+    boolean cancelRequested) {}

@@ -88,6 +88,16 @@ class RunChainIT {
     throw new AssertionError("no step " + name + " in " + run);
   }
 
+  /** A step's status, or "" while the run has no steps yet. */
+  private static String status(JsonNode run, String name) {
+    for (JsonNode step : run.get("steps")) {
+      if (step.get("name").asText().equals(name)) {
+        return step.get("status").asText();
+      }
+    }
+    return "";
+  }
+
   private static Instant at(JsonNode step, String field) {
     return Instant.parse(step.get(field).asText());
   }
@@ -179,5 +189,51 @@ class RunChainIT {
 
     assertThat(response.statusCode()).isEqualTo(404);
     assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+  }
+
+  @Test
+  void cancel_stops_the_running_step_and_ends_the_run_cancelled() throws Exception {
+    node.put(
+        "/api/v1/namespaces/local/workflows/long", "application/yaml", chain("sleep 300", "Allow"));
+    String id = Json.parse(runNow("long", "{}", null).body()).get("id").asText();
+    JsonNode run = Json.parse(node.get("/api/v1/runs/" + id).body());
+    for (int i = 0; i < 100 && !status(run, "cleanup").equals("Running"); i++) {
+      Thread.sleep(100);
+      run = Json.parse(node.get("/api/v1/runs/" + id).body());
+    }
+
+    HttpResponse<String> cancel = node.post("/api/v1/runs/" + id + "/cancel");
+
+    assertThat(cancel.statusCode()).isEqualTo(202);
+    JsonNode cancelled = Json.parse(node.get("/api/v1/runs/" + id + "?wait=20s").body());
+    assertThat(cancelled.get("status").asText()).as(cancelled.toString()).isEqualTo("Cancelled");
+    assertThat(step(cancelled, "cleanup").get("status").asText()).isEqualTo("Cancelled");
+    assertThat(step(cancelled, "etl").get("status").asText()).isEqualTo("Cancelled");
+    assertThat(step(cancelled, "backup").get("status").asText()).isEqualTo("Succeeded");
+    assertThat(node.post("/api/v1/runs/" + id + "/cancel").statusCode()).isEqualTo(409);
+  }
+
+  @Test
+  void the_same_idempotency_key_gives_the_same_run() {
+    node.put(
+        "/api/v1/namespaces/local/workflows/keyed", "application/yaml", chain("true", "Allow"));
+
+    String first = keyedRun("keyed", "nightly-2026-11-23");
+    String again = keyedRun("keyed", "nightly-2026-11-23");
+    String other = keyedRun("keyed", "nightly-2026-11-24");
+
+    assertThat(again).isEqualTo(first);
+    assertThat(other).isNotEqualTo(first);
+  }
+
+  private static String keyedRun(String workflow, String key) {
+    HttpResponse<String> response =
+        node.send(
+            node.request("/api/v1/namespaces/local/workflows/" + workflow + "/runs")
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", key)
+                .POST(HttpRequest.BodyPublishers.ofString("{}")));
+    assertThat(response.statusCode()).isEqualTo(201);
+    return Json.parse(response.body()).get("id").asText();
   }
 }

@@ -103,7 +103,7 @@ public class Engine {
     for (RunRow run : active) {
       try {
         if (run.cancelRequested()) {
-          cancel(run.id(), "Cancelled", "cancelled through the API", token);
+          end(run.id(), "Cancelled", "Cancelled", "cancelled through the API", token);
         } else if ("Pending".equals(run.status())) {
           // Read again: a run admitted earlier in this pass is Running now, and the policy of
           // this one must see it.
@@ -174,7 +174,7 @@ public class Engine {
       }
       case REPLACE -> {
         for (String replaced : decision.cancel()) {
-          cancel(replaced, "Replaced", "replaced by run " + run.id(), token);
+          end(replaced, "Cancelled", "Replaced", "replaced by run " + run.id(), token);
         }
         startRun(run, workflow, token, now);
       }
@@ -197,17 +197,75 @@ public class Engine {
 
   private void advance(RunRow run, long token) {
     Workflow workflow = codec.readStored(run.definition());
+    Instant now = now();
+    Long runDeadline = workflow.spec().activeDeadlineSeconds();
+    if (runDeadline != null
+        && run.startedAt() != null
+        && now.isAfter(run.startedAt().plusSeconds(runDeadline))) {
+      end(
+          run.id(),
+          "Failed",
+          "DeadlineExceeded",
+          "ran longer than its activeDeadlineSeconds (" + runDeadline + ")",
+          token);
+      return;
+    }
+    Map<String, Step> definitions = new LinkedHashMap<>();
+    workflow.spec().steps().forEach(step -> definitions.put(step.name(), step));
     Map<String, StepStatus> statuses = new LinkedHashMap<>();
+    List<Executor.Launch> launches = new ArrayList<>();
+    List<StepRow> expired = new ArrayList<>();
+    List<StepRow> retries = new ArrayList<>();
     for (StepRow row : runs.steps(run.id())) {
-      statuses.put(row.name(), StepStatus.valueOf(row.status().toUpperCase()));
+      StepStatus status = StepStatus.valueOf(row.status().toUpperCase());
+      Step step = definitions.get(row.name());
+      if (status == StepStatus.RUNNING && Retries.pastDeadline(step, row.startedAt(), now)) {
+        expired.add(row);
+        status = StepStatus.FAILED;
+      }
+      if (status == StepStatus.FAILED && row.attempt() <= step.retries()) {
+        // Not failed for good: it waits for its next attempt, and so do its dependants.
+        Instant finished = row.finishedAt() == null ? now : row.finishedAt();
+        if (!now.isBefore(Retries.nextAttemptAt(finished, row.attempt()))) {
+          retries.add(row);
+        }
+        status = StepStatus.RUNNING;
+      }
+      statuses.put(row.name(), status);
     }
     DagAdvance.Move move = DagAdvance.next(workflow.spec().steps(), statuses);
-    Instant now = now();
-    List<Executor.Launch> launches = new ArrayList<>();
     runs.fenced(
         elector.nodeId(),
         token,
         connection -> {
+          for (StepRow step : expired) {
+            RunRepository.endRunningStep(
+                connection,
+                run.id(),
+                step.name(),
+                "Failed",
+                now,
+                "DeadlineExceeded",
+                "ran longer than its activeDeadlineSeconds ("
+                    + definitions.get(step.name()).activeDeadlineSeconds()
+                    + ")");
+          }
+          for (StepRow retry : retries) {
+            int attempt = retry.attempt() + 1;
+            String jobName = JobNames.of(run.workflow(), run.seq(), retry.name(), attempt);
+            RunRepository.updateStep(
+                connection,
+                run.id(),
+                retry.name(),
+                "Running",
+                attempt,
+                jobName,
+                now,
+                null,
+                null,
+                null);
+            launches.add(launch(run, workflow, retry.name(), jobName, attempt));
+          }
           for (Map.Entry<String, DagAdvance.Skip> skip : move.skip().entrySet()) {
             RunRepository.updateStep(
                 connection,
@@ -225,7 +283,7 @@ public class Engine {
             String jobName = JobNames.of(run.workflow(), run.seq(), name, 1);
             RunRepository.updateStep(
                 connection, run.id(), name, "Running", 1, jobName, now, null, null, null);
-            launches.add(launch(run, workflow, name, jobName));
+            launches.add(launch(run, workflow, name, jobName, 1));
           }
           if (move.ended().isPresent()) {
             DagAdvance.Outcome outcome = move.ended().get();
@@ -242,6 +300,8 @@ public class Engine {
                 now);
           }
         });
+    // Stopped after the write: the end the process then reports finds the step no longer Running.
+    expired.forEach(step -> executor.cancel(step.jobName()));
     for (Executor.Launch launch : launches) {
       String step = launch.step().name();
       executor.launch(launch, result -> stepEnded(run.id(), step, result, token));
@@ -258,7 +318,8 @@ public class Engine {
                 .toList());
   }
 
-  private Executor.Launch launch(RunRow run, Workflow workflow, String stepName, String jobName) {
+  private Executor.Launch launch(
+      RunRow run, Workflow workflow, String stepName, String jobName, int attempt) {
     Step step =
         workflow.spec().steps().stream()
             .filter(s -> s.name().equals(stepName))
@@ -270,7 +331,7 @@ public class Engine {
     env.put("NIGHTSHIFT_RUN_ID", run.id());
     env.put("NIGHTSHIFT_STEP", stepName);
     env.put("NIGHTSHIFT_SCHEDULED_TIME", run.scheduledTime().toString());
-    env.put("NIGHTSHIFT_ATTEMPT", "1");
+    env.put("NIGHTSHIFT_ATTEMPT", Integer.toString(attempt));
     return new Executor.Launch(jobName, run.namespace(), step, env);
   }
 
@@ -306,8 +367,11 @@ public class Engine {
     }
   }
 
-  /** Cancels a run: its running steps are stopped and it ends Cancelled. */
-  private void cancel(String runId, String reason, String message, long token) {
+  /**
+   * Ends a run before its steps did: they are stopped and marked Cancelled, and the run ends in
+   * {@code status} (Cancelled, or Failed past its deadline).
+   */
+  private void end(String runId, String status, String reason, String message, long token) {
     Instant now = now();
     List<StepRow> steps = runs.steps(runId);
     runs.fenced(
@@ -329,7 +393,7 @@ public class Engine {
                   message);
             }
           }
-          RunRepository.updateRun(connection, runId, "Cancelled", reason, message, null, now);
+          RunRepository.updateRun(connection, runId, status, reason, message, null, now);
         });
     steps.stream()
         .filter(step -> "Running".equals(step.status()) && step.jobName() != null)

@@ -32,7 +32,7 @@ public record WorkflowSpec(
             : successfulRunsHistoryLimit;
     failedRunsHistoryLimit =
         failedRunsHistoryLimit == null ? DEFAULT_FAILED_RUNS_HISTORY_LIMIT : failedRunsHistoryLimit;
-    parameters = Immutable.map(parameters);
+    parameters = parameters == null ? Map.of() : Immutable.map(parameters);
     steps = Immutable.list(steps);
   }
 

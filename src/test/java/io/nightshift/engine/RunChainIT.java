@@ -32,7 +32,9 @@ class RunChainIT {
                 "nightshift.datasource.username", database.username(),
                 "nightshift.datasource.password", database.password(),
                 "nightshift.data-dir", dataDir.toString(),
-                "nightshift.engine.interval", "100ms"));
+                "nightshift.engine.interval", "100ms",
+                // The tests below move the clock past the lease: renew at once.
+                "nightshift.cluster.renew-interval", "100ms"));
   }
 
   @AfterAll
@@ -235,5 +237,98 @@ class RunChainIT {
                 .POST(HttpRequest.BodyPublishers.ofString("{}")));
     assertThat(response.statusCode()).isEqualTo(201);
     return Json.parse(response.body()).get("id").asText();
+  }
+
+  private static JsonNode waitFor(String id, java.util.function.Predicate<JsonNode> until)
+      throws InterruptedException {
+    JsonNode run = Json.parse(node.get("/api/v1/runs/" + id).body());
+    for (int i = 0; i < 200 && !until.test(run); i++) {
+      Thread.sleep(100);
+      run = Json.parse(node.get("/api/v1/runs/" + id).body());
+    }
+    assertThat(until.test(run)).as(run.toString()).isTrue();
+    return run;
+  }
+
+  private static String single(String name, String command, String extra) {
+    return """
+        apiVersion: nightshift.io/v1
+        kind: Workflow
+        spec:
+          %s
+          steps:
+            - name: %s
+              image: busybox:1.36
+              command: [sh, -c, '%s']
+        """
+        .formatted(extra, name, command);
+  }
+
+  @Test
+  void a_failed_step_is_retried_after_its_backoff_until_its_retries_are_spent() throws Exception {
+    node.put(
+        "/api/v1/namespaces/local/workflows/retried",
+        "application/yaml",
+        single("flaky", "echo attempt $NIGHTSHIFT_ATTEMPT; exit 1", "activeDeadlineSeconds: 3600")
+            .replace("image: busybox:1.36", "image: busybox:1.36\n      retries: 2"));
+    String id = Json.parse(runNow("retried", "{}", null).body()).get("id").asText();
+
+    JsonNode firstFailed =
+        waitFor(
+            id,
+            run ->
+                status(run, "flaky").equals("Failed")
+                    && step(run, "flaky").get("attempt").asInt() == 1);
+    assertThat(firstFailed.get("status").asText())
+        .as("waiting for its next attempt")
+        .isEqualTo("Running");
+
+    node.clock().tick(java.time.Duration.ofSeconds(10));
+    waitFor(
+        id,
+        run ->
+            step(run, "flaky").get("attempt").asInt() == 2
+                && status(run, "flaky").equals("Failed"));
+    node.clock().tick(java.time.Duration.ofSeconds(20));
+    JsonNode done = waitFor(id, run -> run.get("status").asText().equals("Failed"));
+
+    JsonNode flaky = step(done, "flaky");
+    assertThat(flaky.get("attempt").asInt()).isEqualTo(3);
+    assertThat(flaky.get("jobName").asText()).isEqualTo("retried-1-flaky-3");
+    assertThat(node.get("/api/v1/runs/" + id + "/steps/flaky/logs").body())
+        .isEqualTo("attempt 3\n");
+  }
+
+  @Test
+  void a_step_past_its_deadline_is_stopped_and_fails_with_deadline_exceeded() throws Exception {
+    node.put(
+        "/api/v1/namespaces/local/workflows/slow-step",
+        "application/yaml",
+        single("slow", "sleep 300", "timeZone: UTC")
+            .replace(
+                "image: busybox:1.36", "image: busybox:1.36\n      activeDeadlineSeconds: 60"));
+    String id = Json.parse(runNow("slow-step", "{}", null).body()).get("id").asText();
+    waitFor(id, run -> status(run, "slow").equals("Running"));
+
+    node.clock().tick(java.time.Duration.ofSeconds(61));
+
+    JsonNode done = waitFor(id, run -> run.get("status").asText().equals("Failed"));
+    assertThat(step(done, "slow").get("reason").asText()).isEqualTo("DeadlineExceeded");
+  }
+
+  @Test
+  void a_run_past_its_deadline_fails_and_its_steps_are_cancelled() throws Exception {
+    node.put(
+        "/api/v1/namespaces/local/workflows/slow-run",
+        "application/yaml",
+        single("slow", "sleep 300", "activeDeadlineSeconds: 120"));
+    String id = Json.parse(runNow("slow-run", "{}", null).body()).get("id").asText();
+    waitFor(id, run -> status(run, "slow").equals("Running"));
+
+    node.clock().tick(java.time.Duration.ofSeconds(121));
+
+    JsonNode done = waitFor(id, run -> run.get("status").asText().equals("Failed"));
+    assertThat(done.get("reason").asText()).isEqualTo("DeadlineExceeded");
+    assertThat(status(done, "slow")).isEqualTo("Cancelled");
   }
 }

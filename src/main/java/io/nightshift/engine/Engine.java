@@ -13,6 +13,7 @@ import io.nightshift.workflow.DefinitionCodec;
 import io.nightshift.workflow.Parameters;
 import io.nightshift.workflow.Step;
 import io.nightshift.workflow.Workflow;
+import io.nightshift.workflow.WorkflowService;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import java.io.IOException;
@@ -22,8 +23,11 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +48,7 @@ public class Engine {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final RunRepository runs;
+  private final WorkflowService workflows;
   private final LeaderElector elector;
   private final Executor executor;
   private final DefinitionCodec codec;
@@ -53,12 +58,14 @@ public class Engine {
 
   public Engine(
       RunRepository runs,
+      WorkflowService workflows,
       LeaderElector elector,
       Executor executor,
       DefinitionCodec codec,
       EngineConfig config,
       Clock clock) {
     this.runs = runs;
+    this.workflows = workflows;
     this.elector = elector;
     this.executor = executor;
     this.codec = codec;
@@ -100,7 +107,9 @@ public class Engine {
     }
     long token = elector.standing().lease().orElseThrow().fencingToken();
     List<RunRow> active = runs.active();
+    Set<String> touched = new LinkedHashSet<>();
     for (RunRow run : active) {
+      touched.add(run.namespace() + "/" + run.workflow());
       try {
         if (run.cancelRequested()) {
           end(run.id(), "Cancelled", "Cancelled", "cancelled through the API", token);
@@ -114,6 +123,36 @@ public class Engine {
       } catch (NotLeaderException e) {
         LOG.warn("{}", e.getMessage());
         return;
+      }
+    }
+    // A run that ended in this pass may push an older one past the history limits.
+    for (String key : touched) {
+      int slash = key.indexOf('/');
+      collectHistory(key.substring(0, slash), key.substring(slash + 1), token);
+    }
+  }
+
+  /** Deletes the workflow's runs beyond its history limits, with what their steps left. */
+  private void collectHistory(String namespace, String name, long token) {
+    Optional<Workflow> workflow = workflows.find(namespace, name);
+    if (workflow.isEmpty()) {
+      return;
+    }
+    List<RunRepository.Attempt> deleted = new ArrayList<>();
+    runs.fenced(
+        elector.nodeId(),
+        token,
+        connection ->
+            deleted.addAll(
+                RunRepository.deleteBeyondLimits(
+                    connection,
+                    namespace,
+                    name,
+                    workflow.get().spec().successfulRunsHistoryLimit(),
+                    workflow.get().spec().failedRunsHistoryLimit())));
+    for (RunRepository.Attempt attempt : deleted) {
+      for (int n = 1; n <= attempt.attempt(); n++) {
+        executor.delete(JobNames.of(attempt.workflow(), attempt.seq(), attempt.step(), n));
       }
     }
   }

@@ -31,6 +31,9 @@ public interface Executor {
   /** Stops an attempt and everything it started; nothing when it is not running. */
   void cancel(String name);
 
+  /** Removes what an ended attempt left behind (its Job, its log): its run was deleted. */
+  void delete(String name);
+
   /** What the attempt has written, when this executor still has it. */
   Optional<String> logs(String name);
 }

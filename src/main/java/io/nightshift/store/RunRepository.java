@@ -136,6 +136,45 @@ public class RunRepository {
                 .findFirst());
   }
 
+  /** A step attempt whose resources (a Job, a log) go with its run. */
+  public record Attempt(String workflow, long seq, String step, int attempt) {}
+
+  /**
+   * Deletes a workflow's ended runs beyond its history limits, newest kept: Succeeded runs past
+   * {@code succeededLimit}, the others (Failed, Cancelled, Skipped, Missed) past {@code
+   * otherLimit}. Returns the step attempts of the deleted runs, for their resources.
+   */
+  public static List<Attempt> deleteBeyondLimits(
+      Connection connection, String namespace, String workflow, int succeededLimit, int otherLimit)
+      throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "WITH ranked AS (SELECT id, status, row_number() OVER (PARTITION BY status ="
+                + " 'Succeeded' ORDER BY seq DESC) AS n FROM runs WHERE namespace = ? AND workflow"
+                + " = ? AND status NOT IN ('Pending', 'Running')),"
+                + " doomed AS (SELECT id FROM ranked WHERE (status = 'Succeeded' AND n > ?) OR"
+                + " (status <> 'Succeeded' AND n > ?)),"
+                + " attempts AS (SELECT r.workflow, r.seq, s.name, s.attempt FROM run_steps s JOIN"
+                + " runs r ON r.id = s.run_id WHERE s.run_id IN (SELECT id FROM doomed) AND"
+                + " s.attempt > 0),"
+                + " deleted AS (DELETE FROM runs WHERE id IN (SELECT id FROM doomed))"
+                + " SELECT workflow, seq, name, attempt FROM attempts")) {
+      statement.setString(1, namespace);
+      statement.setString(2, workflow);
+      statement.setInt(3, succeededLimit);
+      statement.setInt(4, otherLimit);
+      List<Attempt> attempts = new ArrayList<>();
+      try (ResultSet result = statement.executeQuery()) {
+        while (result.next()) {
+          attempts.add(
+              new Attempt(
+                  result.getString(1), result.getLong(2), result.getString(3), result.getInt(4)));
+        }
+      }
+      return attempts;
+    }
+  }
+
   /** Asks the leader to cancel a run; false when the run has already ended. */
   public boolean requestCancel(String id) {
     return jdbc.inTransaction(

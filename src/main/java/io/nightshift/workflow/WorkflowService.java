@@ -76,6 +76,10 @@ public class WorkflowService {
     return new Applied(toWorkflow(change.row()), change.created());
   }
 
+  public Optional<Workflow> find(String namespace, String name) {
+    return repository.find(namespace, name).map(this::toWorkflow);
+  }
+
   public Workflow get(String namespace, String name) {
     return repository
         .find(namespace, name)

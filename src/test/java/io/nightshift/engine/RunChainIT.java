@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -330,5 +331,33 @@ class RunChainIT {
     JsonNode done = waitFor(id, run -> run.get("status").asText().equals("Failed"));
     assertThat(done.get("reason").asText()).isEqualTo("DeadlineExceeded");
     assertThat(status(done, "slow")).isEqualTo("Cancelled");
+  }
+
+  @Test
+  void runs_beyond_the_history_limits_are_deleted_with_their_logs() {
+    node.put(
+        "/api/v1/namespaces/local/workflows/limited",
+        "application/yaml",
+        single("work", "echo done", "successfulRunsHistoryLimit: 2\n  failedRunsHistoryLimit: 1"));
+    List<String> ids = new java.util.ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      JsonNode run = Json.parse(runNow("limited", "{}", "60s").body());
+      assertThat(run.get("status").asText()).isEqualTo("Succeeded");
+      ids.add(run.get("id").asText());
+    }
+    // The fourth run's end is what pushes the oldest out; the engine collects on its next pass.
+    JsonNode history = null;
+    for (int i = 0; i < 100; i++) {
+      history = Json.parse(node.get("/api/v1/namespaces/local/workflows/limited/runs").body());
+      if (history.get("items").size() == 2) {
+        break;
+      }
+      node.get("/api/v1/runs/" + ids.get(3) + "?wait=100ms");
+    }
+
+    assertThat(history.get("items").findValuesAsText("id")).containsExactly(ids.get(3), ids.get(2));
+    assertThat(node.get("/api/v1/runs/" + ids.get(0)).statusCode()).isEqualTo(404);
+    assertThat(java.nio.file.Files.exists(dataDir.resolve("logs/limited-1-work.log"))).isFalse();
+    assertThat(java.nio.file.Files.exists(dataDir.resolve("logs/limited-4-work.log"))).isTrue();
   }
 }

@@ -106,6 +106,15 @@ public class LocalExecutor implements Executor {
   }
 
   @Override
+  public void delete(String name) {
+    try {
+      Files.deleteIfExists(log(name));
+    } catch (java.io.IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
   public Optional<String> logs(String name) {
     Path log = log(name);
     try {

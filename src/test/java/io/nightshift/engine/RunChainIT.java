@@ -360,4 +360,43 @@ class RunChainIT {
     assertThat(java.nio.file.Files.exists(dataDir.resolve("logs/limited-1-work.log"))).isFalse();
     assertThat(java.nio.file.Files.exists(dataDir.resolve("logs/limited-4-work.log"))).isTrue();
   }
+
+  @Test
+  void replace_cancels_the_running_run_and_starts_the_new_one() throws Exception {
+    node.put(
+        "/api/v1/namespaces/local/workflows/replaced",
+        "application/yaml",
+        chain("sleep 300", "Replace"));
+    String first = Json.parse(runNow("replaced", "{}", null).body()).get("id").asText();
+    waitFor(first, run -> status(run, "cleanup").equals("Running"));
+
+    JsonNode second = Json.parse(runNow("replaced", "{}", null).body());
+    JsonNode firstEnded = waitFor(first, run -> run.get("status").asText().equals("Cancelled"));
+
+    assertThat(firstEnded.get("reason").asText()).isEqualTo("Replaced");
+    assertThat(status(firstEnded, "cleanup")).isEqualTo("Cancelled");
+    waitFor(second.get("id").asText(), run -> status(run, "cleanup").equals("Running"));
+    node.post("/api/v1/runs/" + second.get("id").asText() + "/cancel");
+  }
+
+  @Test
+  void queue_keeps_one_run_waiting_and_skips_a_further_one() throws Exception {
+    node.put(
+        "/api/v1/namespaces/local/workflows/queued", "application/yaml", chain("sleep 2", "Queue"));
+    String first = Json.parse(runNow("queued", "{}", null).body()).get("id").asText();
+    waitFor(first, run -> run.get("status").asText().equals("Running"));
+
+    String second = Json.parse(runNow("queued", "{}", null).body()).get("id").asText();
+    JsonNode waiting = waitFor(second, run -> "Queued".equals(run.get("reason").asText()));
+    String third = Json.parse(runNow("queued", "{}", null).body()).get("id").asText();
+
+    assertThat(waiting.get("status").asText()).isEqualTo("Pending");
+    JsonNode skipped = waitFor(third, run -> run.get("status").asText().equals("Skipped"));
+    assertThat(skipped.get("reason").asText()).isEqualTo("QueueFull");
+    JsonNode firstDone = waitFor(first, run -> run.get("status").asText().equals("Succeeded"));
+    JsonNode secondDone = Json.parse(node.get("/api/v1/runs/" + second + "?wait=60s").body());
+    assertThat(secondDone.get("status").asText()).isEqualTo("Succeeded");
+    assertThat(Instant.parse(secondDone.get("startedAt").asText()))
+        .isAfterOrEqualTo(Instant.parse(firstDone.get("finishedAt").asText()));
+  }
 }

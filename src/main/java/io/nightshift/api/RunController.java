@@ -18,6 +18,7 @@ import io.nightshift.engine.RunService.RunView;
 import io.nightshift.executor.Executor;
 import io.nightshift.store.RunRow;
 import io.nightshift.store.StepRow;
+import io.nightshift.workflow.InvalidDefinitionException;
 import io.nightshift.workflow.Violation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -102,6 +103,44 @@ public class RunController {
     return HttpResponse.<RunBody>status(HttpStatus.CREATED)
         .header("Location", "/api/v1/runs/" + run.run().id())
         .body(body(run));
+  }
+
+  /** The body of a backfill: a closed range of scheduled times. */
+  public record BackfillRequest(@Nullable String from, @Nullable String to) {}
+
+  public record BackfillBody(List<RunBody> items, List<Instant> alreadyRun) {}
+
+  /** One run per scheduled time in the range, under the workflow's concurrency policy. */
+  @Post(uri = "/namespaces/{namespace}/workflows/{name}/backfill")
+  public HttpResponse<BackfillBody> backfill(
+      String namespace, String name, @Nullable @Body BackfillRequest request) {
+    List<Violation> violations = new ArrayList<>();
+    Instant from = instant("/from", request == null ? null : request.from(), violations);
+    Instant to = instant("/to", request == null ? null : request.to(), violations);
+    if (!violations.isEmpty()) {
+      throw new InvalidDefinitionException(violations);
+    }
+    RunService.Backfill backfill = runs.backfill(namespace, name, from, to);
+    return HttpResponse.<BackfillBody>status(HttpStatus.CREATED)
+        .body(
+            new BackfillBody(
+                backfill.created().stream().map(RunController::body).toList(),
+                backfill.alreadyRun()));
+  }
+
+  private static Instant instant(String path, String value, List<Violation> violations) {
+    if (value == null) {
+      violations.add(new Violation(path, "required: an RFC 3339 instant"));
+      return null;
+    }
+    try {
+      return Instant.parse(value);
+    } catch (java.time.format.DateTimeParseException e) {
+      violations.add(
+          new Violation(
+              path, "\"" + value + "\" is not an RFC 3339 instant, e.g. 2026-11-23T02:00:00Z"));
+      return null;
+    }
   }
 
   /** Asks the leader to cancel the run: 202 with the run as it is now. */

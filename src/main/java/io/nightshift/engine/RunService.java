@@ -10,9 +10,11 @@ import io.nightshift.workflow.Violation;
 import io.nightshift.workflow.Workflow;
 import io.nightshift.workflow.WorkflowNotFoundException;
 import io.nightshift.workflow.WorkflowService;
+import io.nightshift.workflow.cron.CronSchedule;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -115,6 +117,55 @@ public class RunService {
           "run " + id + " has already ended (" + run.run().status() + "): nothing to cancel");
     }
     return get(id);
+  }
+
+  /** At most this many runs from one backfill request. */
+  public static final int MAX_BACKFILL_RUNS = 1000;
+
+  /** What a backfill did: the runs it created, and the times that had a run already. */
+  public record Backfill(List<RunView> created, List<Instant> alreadyRun) {}
+
+  /**
+   * One run per scheduled time in [{@code from}, {@code to}], each under the workflow's concurrency
+   * policy like any other run; a time that has a run already gets none.
+   */
+  public Backfill backfill(String namespace, String name, Instant from, Instant to) {
+    Workflow workflow = workflows.get(namespace, name);
+    List<Violation> violations = new ArrayList<>();
+    if (workflow.spec().schedule() == null) {
+      violations.add(new Violation("", "the workflow has no schedule to backfill"));
+    }
+    if (from.isAfter(to)) {
+      violations.add(new Violation("/from", "must not be after /to"));
+    }
+    if (!violations.isEmpty()) {
+      throw new InvalidDefinitionException(violations);
+    }
+    List<Instant> times =
+        CronSchedule.parse(workflow.spec().schedule())
+            .next(from.minusNanos(1), ZoneId.of(workflow.spec().timeZone()), MAX_BACKFILL_RUNS + 1)
+            .stream()
+            .filter(time -> !time.isAfter(to))
+            .toList();
+    if (times.size() > MAX_BACKFILL_RUNS) {
+      throw new InvalidDefinitionException(
+          List.of(
+              new Violation(
+                  "/to",
+                  "the range holds more than "
+                      + MAX_BACKFILL_RUNS
+                      + " scheduled times; backfill it in parts")));
+    }
+    List<RunView> created = new ArrayList<>();
+    List<Instant> alreadyRun = new ArrayList<>();
+    String parameters = codec.writeJson(workflow.spec().parameters());
+    String definition = codec.writeJson(workflow);
+    for (Instant time : times) {
+      runs.insertOnce(
+              namespace, name, "backfill", time, "Pending", parameters, definition, workflows.now())
+          .ifPresentOrElse(run -> created.add(get(run.id())), () -> alreadyRun.add(time));
+    }
+    return new Backfill(created, alreadyRun);
   }
 
   public RunView get(String id) {

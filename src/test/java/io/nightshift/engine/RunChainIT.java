@@ -399,4 +399,53 @@ class RunChainIT {
     assertThat(Instant.parse(secondDone.get("startedAt").asText()))
         .isAfterOrEqualTo(Instant.parse(firstDone.get("finishedAt").asText()));
   }
+
+  @Test
+  void backfill_makes_one_run_per_scheduled_time_once() throws Exception {
+    node.put(
+        "/api/v1/namespaces/local/workflows/hourly",
+        "application/yaml",
+        single("report", "echo report for $NIGHTSHIFT_SCHEDULED_TIME", "schedule: \"0 * * * *\""));
+    String range = "{\"from\": \"2026-11-20T00:00:00Z\", \"to\": \"2026-11-20T03:00:00Z\"}";
+
+    HttpResponse<String> first = backfill("hourly", range);
+    HttpResponse<String> again = backfill("hourly", range);
+
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
+    JsonNode created = Json.parse(first.body()).get("items");
+    assertThat(created.findValuesAsText("scheduledTime"))
+        .containsExactly(
+            "2026-11-20T00:00:00Z",
+            "2026-11-20T01:00:00Z",
+            "2026-11-20T02:00:00Z",
+            "2026-11-20T03:00:00Z");
+    assertThat(created.findValuesAsText("trigger")).containsOnly("backfill");
+    assertThat(Json.parse(again.body()).get("items")).isEmpty();
+    assertThat(Json.parse(again.body()).get("alreadyRun")).hasSize(4);
+    String last = created.get(3).get("id").asText();
+    waitFor(last, run -> run.get("status").asText().equals("Succeeded"));
+    assertThat(node.get("/api/v1/runs/" + last + "/steps/report/logs").body())
+        .isEqualTo("report for 2026-11-20T03:00:00Z\n");
+  }
+
+  @Test
+  void a_backfill_without_a_range_is_a_422_naming_both_ends() {
+    node.put(
+        "/api/v1/namespaces/local/workflows/hourly2",
+        "application/yaml",
+        single("r", "true", "schedule: \"@hourly\""));
+
+    HttpResponse<String> response = backfill("hourly2", "{\"from\": \"yesterday\"}");
+
+    assertThat(response.statusCode()).isEqualTo(422);
+    assertThat(Json.parse(response.body()).findValuesAsText("path"))
+        .containsExactly("/from", "/to");
+  }
+
+  private static HttpResponse<String> backfill(String workflow, String body) {
+    return node.send(
+        node.request("/api/v1/namespaces/local/workflows/" + workflow + "/backfill")
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
 }

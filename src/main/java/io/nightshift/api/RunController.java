@@ -143,6 +143,12 @@ public class RunController {
     }
   }
 
+  /** Runs the failed and skipped steps of a finished run again: 202 with the run, Pending. */
+  @Post(uri = "/runs/{id}/retry")
+  public HttpResponse<RunBody> retry(String id) {
+    return HttpResponse.<RunBody>status(HttpStatus.ACCEPTED).body(body(runs.retry(id)));
+  }
+
   /** Asks the leader to cancel the run: 202 with the run as it is now. */
   @Post(uri = "/runs/{id}/cancel")
   public HttpResponse<RunBody> cancel(String id) {

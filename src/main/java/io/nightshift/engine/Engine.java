@@ -255,7 +255,9 @@ public class Engine {
     List<Executor.Launch> launches = new ArrayList<>();
     List<StepRow> expired = new ArrayList<>();
     List<StepRow> retries = new ArrayList<>();
+    Map<String, Integer> attempts = new LinkedHashMap<>();
     for (StepRow row : runs.steps(run.id())) {
+      attempts.put(row.name(), row.attempt());
       StepStatus status = StepStatus.valueOf(row.status().toUpperCase());
       Step step = definitions.get(row.name());
       if (status == StepStatus.RUNNING && Retries.pastDeadline(step, row.startedAt(), now)) {
@@ -319,10 +321,12 @@ public class Engine {
                 skip.getValue().message());
           }
           for (String name : move.start()) {
-            String jobName = JobNames.of(run.workflow(), run.seq(), name, 1);
+            // The first attempt, or the next one when the run is being retried.
+            int attempt = attempts.getOrDefault(name, 0) + 1;
+            String jobName = JobNames.of(run.workflow(), run.seq(), name, attempt);
             RunRepository.updateStep(
-                connection, run.id(), name, "Running", 1, jobName, now, null, null, null);
-            launches.add(launch(run, workflow, name, jobName, 1));
+                connection, run.id(), name, "Running", attempt, jobName, now, null, null, null);
+            launches.add(launch(run, workflow, name, jobName, attempt));
           }
           if (move.ended().isPresent()) {
             DagAdvance.Outcome outcome = move.ended().get();

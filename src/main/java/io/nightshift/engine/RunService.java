@@ -119,6 +119,25 @@ public class RunService {
     return get(id);
   }
 
+  /**
+   * Runs the failed, skipped and cancelled steps of a Failed or Cancelled run again, as new
+   * attempts; its succeeded steps are kept.
+   *
+   * @throws ConflictException when the run did not fail and was not cancelled
+   */
+  public RunView retry(String id) {
+    RunView run = get(id);
+    if (!runs.resetForRetry(id)) {
+      throw new ConflictException(
+          "run "
+              + id
+              + " is "
+              + run.run().status()
+              + ": only a Failed or Cancelled run can be retried");
+    }
+    return get(id);
+  }
+
   /** At most this many runs from one backfill request. */
   public static final int MAX_BACKFILL_RUNS = 1000;
 

@@ -175,6 +175,36 @@ public class RunRepository {
     }
   }
 
+  /**
+   * Makes a Failed or Cancelled run Pending again, with its failed, skipped and cancelled steps
+   * Pending: the engine admits it and runs those steps anew. False when the run is in another
+   * state.
+   */
+  public boolean resetForRetry(String id) {
+    return jdbc.inTransaction(
+        connection -> {
+          try (PreparedStatement run =
+              connection.prepareStatement(
+                  "UPDATE runs SET status = 'Pending', reason = NULL, message = NULL,"
+                      + " finished_at = NULL, cancel_requested = false"
+                      + " WHERE id = ? AND status IN ('Failed', 'Cancelled')")) {
+            run.setString(1, id);
+            if (run.executeUpdate() == 0) {
+              return false;
+            }
+          }
+          try (PreparedStatement steps =
+              connection.prepareStatement(
+                  "UPDATE run_steps SET status = 'Pending', finished_at = NULL, reason = NULL,"
+                      + " message = NULL WHERE run_id = ? AND status IN ('Failed', 'Skipped',"
+                      + " 'Cancelled')")) {
+            steps.setString(1, id);
+            steps.executeUpdate();
+          }
+          return true;
+        });
+  }
+
   /** Asks the leader to cancel a run; false when the run has already ended. */
   public boolean requestCancel(String id) {
     return jdbc.inTransaction(

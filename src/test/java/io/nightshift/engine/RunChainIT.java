@@ -448,4 +448,28 @@ class RunChainIT {
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
+
+  @Test
+  void retry_runs_the_failed_and_skipped_steps_again_and_keeps_the_succeeded_ones()
+      throws Exception {
+    Path marker = dataDir.resolve("cleanup-may-succeed");
+    node.put(
+        "/api/v1/namespaces/local/workflows/retry",
+        "application/yaml",
+        chain("test -f " + marker, "Allow"));
+    JsonNode failed = Json.parse(runNow("retry", "{}", "60s").body());
+    assertThat(failed.get("status").asText()).isEqualTo("Failed");
+    String id = failed.get("id").asText();
+    java.nio.file.Files.createFile(marker);
+
+    HttpResponse<String> retry = node.post("/api/v1/runs/" + id + "/retry");
+
+    assertThat(retry.statusCode()).as(retry.body()).isEqualTo(202);
+    JsonNode done = waitFor(id, run -> run.get("status").asText().equals("Succeeded"));
+    assertThat(step(done, "backup").get("attempt").asInt()).as("kept, not re-run").isEqualTo(1);
+    assertThat(step(done, "cleanup").get("attempt").asInt()).isEqualTo(2);
+    assertThat(step(done, "cleanup").get("jobName").asText()).isEqualTo("retry-1-cleanup-2");
+    assertThat(status(done, "etl")).isEqualTo("Succeeded");
+    assertThat(node.post("/api/v1/runs/" + id + "/retry").statusCode()).isEqualTo(409);
+  }
 }

@@ -4,6 +4,9 @@ import io.nightshift.workflow.cron.CronSchedule;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -11,10 +14,14 @@ import java.util.Optional;
  * time it stands for, and whether that time is too late to run.
  *
  * <p>A fire normally stands for its own scheduled time. After downtime Quartz fires a misfired
- * trigger once, late; that fire stands for the latest scheduled time not after it, never for the
- * older ones, so a node back from a long outage starts at most one catch-up run, not a storm.
+ * trigger once, late; that fire stands for the latest scheduled time not after it. The older ones
+ * are recorded as Missed and never run, so a cluster back from a long outage starts at most one
+ * catch-up run, not a storm.
  */
-public record FireDecision(Instant scheduledTime, boolean tooLate) {
+public record FireDecision(Instant scheduledTime, boolean tooLate, List<Instant> missed) {
+
+  /** The most older missed times recorded on one late fire; older ones are only counted. */
+  static final int MAX_MISSED_RECORDED = 100;
 
   /** Upper bound on the scheduled times walked between two fires (a year of every-minute). */
   private static final int MAX_STEPS = 600_000;
@@ -31,11 +38,18 @@ public record FireDecision(Instant scheduledTime, boolean tooLate) {
       Instant firedAt,
       Duration startingDeadline) {
     Instant latest = null;
+    Deque<Instant> older = new ArrayDeque<>();
     Instant cursor = after;
     for (int step = 0; step < MAX_STEPS; step++) {
       Optional<Instant> next = schedule.nextAfter(cursor, zone);
       if (next.isEmpty() || next.get().isAfter(firedAt)) {
         break;
+      }
+      if (latest != null) {
+        older.addLast(latest);
+        if (older.size() > MAX_MISSED_RECORDED) {
+          older.removeFirst();
+        }
       }
       latest = next.get();
       cursor = latest;
@@ -46,6 +60,6 @@ public record FireDecision(Instant scheduledTime, boolean tooLate) {
     boolean tooLate =
         startingDeadline != null
             && Duration.between(latest, firedAt).compareTo(startingDeadline) > 0;
-    return Optional.of(new FireDecision(latest, tooLate));
+    return Optional.of(new FireDecision(latest, tooLate, List.copyOf(older)));
   }
 }

@@ -53,10 +53,11 @@ public class FireJob implements Job {
       return; // deleted since the fire was acquired
     }
     Date previous = context.getPreviousFireTime();
+    // Times after the previous fire (it had its run), or from the trigger's start on.
     Instant after =
-        (previous != null ? previous : context.getTrigger().getStartTime())
-            .toInstant()
-            .minusMillis(1);
+        previous != null
+            ? previous.toInstant()
+            : context.getTrigger().getStartTime().toInstant().minusMillis(1);
     Long deadline = workflow.spec().startingDeadlineSeconds();
     Optional<FireDecision> decision =
         FireDecision.decide(
@@ -67,6 +68,17 @@ public class FireJob implements Job {
             deadline == null ? null : Duration.ofSeconds(deadline));
     if (decision.isEmpty()) {
       return;
+    }
+    for (Instant missed : decision.get().missed()) {
+      runs.insertOnce(
+          namespace,
+          name,
+          "schedule",
+          missed,
+          "Missed",
+          codec.writeJson(workflow.spec().parameters()),
+          codec.writeJson(workflow),
+          workflows.now());
     }
     Instant scheduled = decision.get().scheduledTime();
     String status = decision.get().tooLate() ? "Missed" : "Pending";

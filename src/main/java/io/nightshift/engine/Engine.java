@@ -254,6 +254,7 @@ public class Engine {
     Map<String, StepStatus> statuses = new LinkedHashMap<>();
     List<Executor.Launch> launches = new ArrayList<>();
     List<StepRow> expired = new ArrayList<>();
+    List<StepRow> lost = new ArrayList<>();
     List<StepRow> retries = new ArrayList<>();
     Map<String, Integer> attempts = new LinkedHashMap<>();
     for (StepRow row : runs.steps(run.id())) {
@@ -262,6 +263,9 @@ public class Engine {
       Step step = definitions.get(row.name());
       if (status == StepStatus.RUNNING && Retries.pastDeadline(step, row.startedAt(), now)) {
         expired.add(row);
+        status = StepStatus.FAILED;
+      } else if (status == StepStatus.RUNNING && !executor.running(row.jobName())) {
+        lost.add(row);
         status = StepStatus.FAILED;
       }
       if (status == StepStatus.FAILED && row.attempt() <= step.retries()) {
@@ -290,6 +294,19 @@ public class Engine {
                 "ran longer than its activeDeadlineSeconds ("
                     + definitions.get(step.name()).activeDeadlineSeconds()
                     + ")");
+          }
+          for (StepRow step : lost) {
+            RunRepository.endRunningStep(
+                connection,
+                run.id(),
+                step.name(),
+                "Failed",
+                now,
+                "ExecutorLost",
+                "the attempt "
+                    + step.jobName()
+                    + " is not running anywhere Nightshift can see: the node that ran it"
+                    + " stopped");
           }
           for (StepRow retry : retries) {
             int attempt = retry.attempt() + 1;

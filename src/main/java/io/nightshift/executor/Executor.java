@@ -28,6 +28,12 @@ public interface Executor {
   /** Starts the attempt; {@code onEnd} is called once, when it ends, on another thread. */
   void launch(Launch launch, Consumer<Result> onEnd);
 
+  /**
+   * Whether this executor is running the attempt now. The engine asks about every step it has as
+   * Running: one the executor does not know was lost with the node that ran it.
+   */
+  boolean running(String name);
+
   /** Stops an attempt and everything it started; nothing when it is not running. */
   void cancel(String name);
 

@@ -71,13 +71,17 @@ public class LocalExecutor implements Executor {
         .exit()
         .whenComplete(
             (code, error) -> {
-              running.remove(launch.name());
-              if (error == null && code == 0) {
-                onEnd.accept(Result.success());
-              } else {
-                onEnd.accept(
-                    Result.failure(
-                        "Error", error != null ? error.toString() : "exited with code " + code));
+              // Reported before it is forgotten: a step is never both unknown here and Running.
+              try {
+                if (error == null && code == 0) {
+                  onEnd.accept(Result.success());
+                } else {
+                  onEnd.accept(
+                      Result.failure(
+                          "Error", error != null ? error.toString() : "exited with code " + code));
+                }
+              } finally {
+                running.remove(launch.name());
               }
             });
   }
@@ -95,6 +99,11 @@ public class LocalExecutor implements Executor {
       }
     }
     return Optional.empty();
+  }
+
+  @Override
+  public boolean running(String name) {
+    return running.containsKey(name);
   }
 
   @Override

@@ -1,11 +1,8 @@
 package io.nightshift.executor.local;
 
-import io.micronaut.context.annotation.Value;
 import io.nightshift.executor.Executor;
 import io.nightshift.workflow.EnvVar;
 import io.nightshift.workflow.Step;
-import jakarta.annotation.PreDestroy;
-import jakarta.inject.Singleton;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +20,6 @@ import java.util.function.Consumer;
  * the image is ignored. For trying workflows on a laptop: a step that needs a cluster (a {@code
  * jobTemplate}, an env value from a Secret) fails with a reason that says so.
  */
-@Singleton
 public class LocalExecutor implements Executor {
 
   private static final Duration KILL_GRACE = Duration.ofSeconds(5);
@@ -31,7 +27,7 @@ public class LocalExecutor implements Executor {
   private final Path logs;
   private final Map<String, LocalProcess> running = new ConcurrentHashMap<>();
 
-  public LocalExecutor(@Value("${nightshift.data-dir:./nightshift-data}") Path dataDir) {
+  public LocalExecutor(Path dataDir) {
     this.logs = dataDir.resolve("logs");
   }
 
@@ -137,8 +133,8 @@ public class LocalExecutor implements Executor {
     return logs.resolve(name + ".log");
   }
 
-  @PreDestroy
-  void stop() {
+  /** Kills every process still running: they do not outlive the node. */
+  public void stop() {
     running.values().forEach(process -> process.kill(KILL_GRACE));
   }
 }

@@ -23,11 +23,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +42,10 @@ import org.slf4j.LoggerFactory;
 public class Engine {
 
   private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
+  /** How long an ended run beyond the history limits is kept, for those waiting on it. */
+  static final java.time.Duration HISTORY_GRACE = java.time.Duration.ofMinutes(1);
+
   private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -55,6 +57,7 @@ public class Engine {
   private final EngineConfig config;
   private final Clock clock;
   private ScheduledExecutorService loop;
+  private Instant nextHistoryCollection = Instant.MIN;
 
   public Engine(
       RunRepository runs,
@@ -107,9 +110,7 @@ public class Engine {
     }
     long token = elector.standing().lease().orElseThrow().fencingToken();
     List<RunRow> active = runs.active();
-    Set<String> touched = new LinkedHashSet<>();
     for (RunRow run : active) {
-      touched.add(run.namespace() + "/" + run.workflow());
       try {
         if (run.cancelRequested()) {
           end(run.id(), "Cancelled", "Cancelled", "cancelled through the API", token);
@@ -125,10 +126,12 @@ public class Engine {
         return;
       }
     }
-    // A run that ended in this pass may push an older one past the history limits.
-    for (String key : touched) {
-      int slash = key.indexOf('/');
-      collectHistory(key.substring(0, slash), key.substring(slash + 1), token);
+    Instant now = now();
+    if (!now.isBefore(nextHistoryCollection)) {
+      nextHistoryCollection = now.plus(HISTORY_GRACE.dividedBy(2));
+      for (String[] workflow : runs.workflowsWithEndedRuns()) {
+        collectHistory(workflow[0], workflow[1], token);
+      }
     }
   }
 
@@ -149,7 +152,8 @@ public class Engine {
                     namespace,
                     name,
                     workflow.get().spec().successfulRunsHistoryLimit(),
-                    workflow.get().spec().failedRunsHistoryLimit())));
+                    workflow.get().spec().failedRunsHistoryLimit(),
+                    now().minus(HISTORY_GRACE))));
     for (RunRepository.Attempt attempt : deleted) {
       for (int n = 1; n <= attempt.attempt(); n++) {
         executor.delete(JobNames.of(attempt.workflow(), attempt.seq(), attempt.step(), n));

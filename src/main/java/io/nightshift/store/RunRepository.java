@@ -136,6 +136,24 @@ public class RunRepository {
                 .findFirst());
   }
 
+  /** Namespace and name of every workflow that has ended runs. */
+  public List<String[]> workflowsWithEndedRuns() {
+    return jdbc.inTransaction(
+        connection -> {
+          try (PreparedStatement statement =
+                  connection.prepareStatement(
+                      "SELECT DISTINCT namespace, workflow FROM runs WHERE status NOT IN"
+                          + " ('Pending', 'Running')");
+              ResultSet result = statement.executeQuery()) {
+            List<String[]> workflows = new ArrayList<>();
+            while (result.next()) {
+              workflows.add(new String[] {result.getString(1), result.getString(2)});
+            }
+            return workflows;
+          }
+        });
+  }
+
   /** A step attempt whose resources (a Job, a log) go with its run. */
   public record Attempt(String workflow, long seq, String step, int attempt) {}
 
@@ -145,15 +163,20 @@ public class RunRepository {
    * otherLimit}. Returns the step attempts of the deleted runs, for their resources.
    */
   public static List<Attempt> deleteBeyondLimits(
-      Connection connection, String namespace, String workflow, int succeededLimit, int otherLimit)
+      Connection connection,
+      String namespace,
+      String workflow,
+      int succeededLimit,
+      int otherLimit,
+      Instant endedBefore)
       throws SQLException {
     try (PreparedStatement statement =
         connection.prepareStatement(
-            "WITH ranked AS (SELECT id, status, row_number() OVER (PARTITION BY status ="
-                + " 'Succeeded' ORDER BY seq DESC) AS n FROM runs WHERE namespace = ? AND workflow"
-                + " = ? AND status NOT IN ('Pending', 'Running')),"
-                + " doomed AS (SELECT id FROM ranked WHERE (status = 'Succeeded' AND n > ?) OR"
-                + " (status <> 'Succeeded' AND n > ?)),"
+            "WITH ranked AS (SELECT id, status, finished_at, row_number() OVER (PARTITION BY"
+                + " status = 'Succeeded' ORDER BY seq DESC) AS n FROM runs WHERE namespace = ? AND"
+                + " workflow = ? AND status NOT IN ('Pending', 'Running')),"
+                + " doomed AS (SELECT id FROM ranked WHERE ((status = 'Succeeded' AND n > ?) OR"
+                + " (status <> 'Succeeded' AND n > ?)) AND coalesce(finished_at, '-infinity') < ?),"
                 + " attempts AS (SELECT r.workflow, r.seq, s.name, s.attempt FROM run_steps s JOIN"
                 + " runs r ON r.id = s.run_id WHERE s.run_id IN (SELECT id FROM doomed) AND"
                 + " s.attempt > 0),"
@@ -163,6 +186,7 @@ public class RunRepository {
       statement.setString(2, workflow);
       statement.setInt(3, succeededLimit);
       statement.setInt(4, otherLimit);
+      statement.setTimestamp(5, Jdbc.timestamp(endedBefore));
       List<Attempt> attempts = new ArrayList<>();
       try (ResultSet result = statement.executeQuery()) {
         while (result.next()) {

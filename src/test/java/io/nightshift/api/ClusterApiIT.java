@@ -13,11 +13,7 @@ import org.junit.jupiter.api.Test;
 class ClusterApiIT {
 
   private static Map<String, Object> node(PostgresFixture.Database database, String id) {
-    return Map.of(
-        "nightshift.datasource.url", database.url(),
-        "nightshift.datasource.username", database.username(),
-        "nightshift.datasource.password", database.password(),
-        "nightshift.cluster.node-id", id);
+    return NightshiftNode.on(database, "nightshift.cluster.node-id", id);
   }
 
   @Test

@@ -20,13 +20,14 @@ class ForbidAcrossNodesIT {
   @TempDir Path dataDir;
 
   private Map<String, Object> node(PostgresFixture.Database database, String id) {
-    return Map.of(
-        "nightshift.datasource.url", database.url(),
-        "nightshift.datasource.username", database.username(),
-        "nightshift.datasource.password", database.password(),
-        "nightshift.data-dir", dataDir.resolve(id).toString(),
-        "nightshift.cluster.node-id", id,
-        "nightshift.engine.interval", "100ms");
+    return NightshiftNode.on(
+        database,
+        "nightshift.data-dir",
+        dataDir.resolve(id).toString(),
+        "nightshift.cluster.node-id",
+        id,
+        "nightshift.engine.interval",
+        "100ms");
   }
 
   @Test

@@ -22,14 +22,16 @@ class LeaderRestartIT {
   @TempDir Path dataDir;
 
   private Map<String, Object> node(PostgresFixture.Database database, String id) {
-    return Map.of(
-        "nightshift.datasource.url", database.url(),
-        "nightshift.datasource.username", database.username(),
-        "nightshift.datasource.password", database.password(),
-        "nightshift.data-dir", dataDir.toString(),
-        "nightshift.cluster.node-id", id,
-        "nightshift.cluster.renew-interval", "100ms",
-        "nightshift.engine.interval", "100ms");
+    return NightshiftNode.on(
+        database,
+        "nightshift.data-dir",
+        dataDir.toString(),
+        "nightshift.cluster.node-id",
+        id,
+        "nightshift.cluster.renew-interval",
+        "100ms",
+        "nightshift.engine.interval",
+        "100ms");
   }
 
   @Test

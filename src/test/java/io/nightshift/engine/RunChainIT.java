@@ -11,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,14 +27,15 @@ class RunChainIT {
     PostgresFixture.Database database = PostgresFixture.newDatabase();
     node =
         NightshiftNode.start(
-            Map.of(
-                "nightshift.datasource.url", database.url(),
-                "nightshift.datasource.username", database.username(),
-                "nightshift.datasource.password", database.password(),
-                "nightshift.data-dir", dataDir.toString(),
-                "nightshift.engine.interval", "100ms",
+            NightshiftNode.on(
+                database,
+                "nightshift.data-dir",
+                dataDir.toString(),
+                "nightshift.engine.interval",
+                "100ms",
                 // The tests below move the clock past the lease: renew at once.
-                "nightshift.cluster.renew-interval", "100ms"));
+                "nightshift.cluster.renew-interval",
+                "100ms"));
   }
 
   @AfterAll

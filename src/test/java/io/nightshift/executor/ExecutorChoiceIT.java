@@ -11,11 +11,7 @@ class ExecutorChoiceIT {
 
   private static Map<String, Object> with(String executor) {
     PostgresFixture.Database database = PostgresFixture.newDatabase();
-    return Map.of(
-        "nightshift.datasource.url", database.url(),
-        "nightshift.datasource.username", database.username(),
-        "nightshift.datasource.password", database.password(),
-        "nightshift.executor", executor);
+    return NightshiftNode.on(database, "nightshift.executor", executor);
   }
 
   @Test

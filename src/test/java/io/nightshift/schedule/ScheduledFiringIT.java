@@ -27,12 +27,8 @@ class ScheduledFiringIT {
   private static final int WORKFLOWS = 200;
 
   private static Map<String, Object> node(PostgresFixture.Database database, String id) {
-    return Map.of(
-        "nightshift.datasource.url", database.url(),
-        "nightshift.datasource.username", database.username(),
-        "nightshift.datasource.password", database.password(),
-        "nightshift.cluster.node-id", id,
-        "nightshift.schedule.idle-wait", "1s");
+    return NightshiftNode.on(
+        database, "nightshift.cluster.node-id", id, "nightshift.schedule.idle-wait", "1s");
   }
 
   @Test

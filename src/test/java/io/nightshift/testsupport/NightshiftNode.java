@@ -31,11 +31,19 @@ public final class NightshiftNode implements AutoCloseable {
 
   /** A node on {@code database}. */
   public static NightshiftNode start(PostgresFixture.Database database) {
-    return start(
-        Map.of(
-            "nightshift.datasource.url", database.url(),
-            "nightshift.datasource.username", database.username(),
-            "nightshift.datasource.password", database.password()));
+    return start(on(database));
+  }
+
+  /** The properties of a node on {@code database}, plus these keys and values. */
+  public static Map<String, Object> on(PostgresFixture.Database database, Object... more) {
+    Map<String, Object> properties = new HashMap<>();
+    properties.put("nightshift.datasource.url", database.url());
+    properties.put("nightshift.datasource.username", database.username());
+    properties.put("nightshift.datasource.password", database.password());
+    for (int i = 0; i < more.length; i += 2) {
+      properties.put((String) more[i], more[i + 1]);
+    }
+    return properties;
   }
 
   /** A node with these properties over the defaults of application.yml. */

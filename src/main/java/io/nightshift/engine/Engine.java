@@ -268,7 +268,11 @@ public class Engine {
       if (status == StepStatus.RUNNING && Retries.pastDeadline(step, row.startedAt(), now)) {
         expired.add(row);
         status = StepStatus.FAILED;
-      } else if (status == StepStatus.RUNNING && !executor.running(row.jobName())) {
+      } else if (status == StepStatus.RUNNING
+          && !executor.adopt(
+              launch(run, workflow, row.name(), row.jobName(), row.attempt()),
+              result -> stepEnded(run.id(), row.name(), result, token))) {
+        // Neither running here nor anywhere this executor can see: lost with its node.
         lost.add(row);
         status = StepStatus.FAILED;
       }
@@ -309,8 +313,8 @@ public class Engine {
                 "ExecutorLost",
                 "the attempt "
                     + step.jobName()
-                    + " is not running anywhere Nightshift can see: the node that ran it"
-                    + " stopped");
+                    + " has no trace this node can see: it ran on a node whose data directory"
+                    + " or cluster this one does not share");
           }
           for (StepRow retry : retries) {
             int attempt = retry.attempt() + 1;
@@ -396,7 +400,7 @@ public class Engine {
     env.put("NIGHTSHIFT_STEP", stepName);
     env.put("NIGHTSHIFT_SCHEDULED_TIME", run.scheduledTime().toString());
     env.put("NIGHTSHIFT_ATTEMPT", Integer.toString(attempt));
-    return new Executor.Launch(jobName, run.namespace(), step, env);
+    return new Executor.Launch(jobName, run.id(), run.namespace(), step, env);
   }
 
   private static Map<String, String> parameters(RunRow run) {

@@ -11,8 +11,11 @@ import java.util.function.Consumer;
  */
 public interface Executor {
 
-  /** One attempt of one step: its deterministic name, its definition and its whole environment. */
-  record Launch(String name, String namespace, Step step, Map<String, String> env) {}
+  /**
+   * One attempt of one step: its deterministic name, the run it belongs to, its definition and its
+   * whole environment.
+   */
+  record Launch(String name, String runId, String namespace, Step step, Map<String, String> env) {}
 
   /** How an attempt ended; reason and message say why when it did not succeed. */
   record Result(boolean succeeded, String reason, String message) {
@@ -25,14 +28,19 @@ public interface Executor {
     }
   }
 
-  /** Starts the attempt; {@code onEnd} is called once, when it ends, on another thread. */
+  /**
+   * Starts the attempt; {@code onEnd} is called once, when it ends, on another thread. Launching an
+   * attempt that already exists for the same run takes it over instead of starting it twice.
+   */
   void launch(Launch launch, Consumer<Result> onEnd);
 
   /**
-   * Whether this executor is running the attempt now. The engine asks about every step it has as
-   * Running: one the executor does not know was lost with the node that ran it.
+   * Takes over an attempt launched earlier, perhaps by another node that was leader then: from now
+   * on its end is reported to {@code onEnd}, which replaces any earlier callback. The engine calls
+   * this for every step it has as Running, so calling it again is cheap and harmless. Returns false
+   * when there is no trace of the attempt: it was lost with the node that ran it.
    */
-  boolean running(String name);
+  boolean adopt(Launch launch, Consumer<Result> onEnd);
 
   /** Stops an attempt and everything it started; nothing when it is not running. */
   void cancel(String name);

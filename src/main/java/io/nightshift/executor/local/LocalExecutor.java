@@ -12,23 +12,33 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
- * Runs each step's {@code command} and {@code args} as a child process with the step's environment;
- * the image is ignored. For trying workflows on a laptop: a step that needs a cluster (a {@code
- * jobTemplate}, an env value from a Secret) fails with a reason that says so.
+ * Runs each step's {@code command} and {@code args} as a process on this machine with the step's
+ * environment; the image is ignored. For trying workflows on a laptop: a step that needs a cluster
+ * (a {@code jobTemplate}, an env value from a Secret) fails with a reason that says so.
+ *
+ * <p>Each attempt is recorded under {@code <data-dir>/steps} (see {@link LocalProcess}), and its
+ * process outlives the node that started it: a node stopped mid-run leaves its steps running, and
+ * the next leader sharing the data directory takes them over instead of launching them again.
  */
 public class LocalExecutor implements Executor {
 
   private static final Duration KILL_GRACE = Duration.ofSeconds(5);
 
-  private final Path logs;
-  private final Map<String, LocalProcess> running = new ConcurrentHashMap<>();
+  private final Path steps;
+  private final Map<String, Watch> watched = new ConcurrentHashMap<>();
+  private volatile boolean stopped;
+
+  /** An attempt this node reports the end of, to whichever callback the engine gave last. */
+  private record Watch(LocalProcess process, AtomicReference<Consumer<Result>> onEnd) {}
 
   public LocalExecutor(Path dataDir) {
-    this.logs = dataDir.resolve("logs");
+    this.steps = dataDir.resolve("steps");
   }
 
   @Override
@@ -48,38 +58,86 @@ public class LocalExecutor implements Executor {
           Result.failure("NotRunnableLocally", "the local executor needs a command or args"));
       return;
     }
+    if (adopt(launch, onEnd)) {
+      return; // launched before, by this node or one that was leader then
+    }
+    Optional<LocalProcess> leftover = LocalProcess.find(steps, launch.name());
+    if (leftover.isPresent()) {
+      if (leftover.get().alive()) {
+        onEnd.accept(
+            Result.failure(
+                "AlreadyExists",
+                launch.name()
+                    + " is running for another run ("
+                    + leftover.get().runId()
+                    + "): a workflow deleted and created again while its step still ran"));
+        return;
+      }
+      LocalProcess.delete(steps, launch.name()); // an ended attempt of a deleted workflow
+    }
     Map<String, String> env = new LinkedHashMap<>(launch.env());
     if (step.env() != null) {
       step.env().forEach(variable -> env.put(variable.name(), variable.value()));
     }
-    if (running.containsKey(launch.name())) {
-      return; // already running under this name: the earlier launch reports its end
-    }
     LocalProcess process;
     try {
-      process = LocalProcess.start(command, env, log(launch.name()));
+      process = LocalProcess.start(steps, launch.name(), launch.runId(), command, env);
     } catch (UncheckedIOException | IllegalArgumentException e) {
       onEnd.accept(Result.failure("StartFailed", e.getMessage()));
       return;
     }
-    running.put(launch.name(), process);
+    watch(launch.name(), process, onEnd);
+  }
+
+  @Override
+  public boolean adopt(Launch launch, Consumer<Result> onEnd) {
+    Watch current = watched.get(launch.name());
+    if (current != null) {
+      current.onEnd().set(onEnd);
+      return true;
+    }
+    Optional<LocalProcess> found =
+        LocalProcess.find(steps, launch.name())
+            .filter(process -> process.runId().equals(launch.runId()));
+    found.ifPresent(process -> watch(launch.name(), process, onEnd));
+    return found.isPresent();
+  }
+
+  private void watch(String name, LocalProcess process, Consumer<Result> onEnd) {
+    Watch watch = new Watch(process, new AtomicReference<>(onEnd));
+    Watch earlier = watched.putIfAbsent(name, watch);
+    if (earlier != null) {
+      earlier.onEnd().set(onEnd);
+      return;
+    }
     process
         .exit()
         .whenComplete(
             (code, error) -> {
-              // Reported before it is forgotten: a step is never both unknown here and Running.
+              // Reported before it is forgotten: a step is never both unwatched here and Running.
               try {
-                if (error == null && code == 0) {
-                  onEnd.accept(Result.success());
-                } else {
-                  onEnd.accept(
-                      Result.failure(
-                          "Error", error != null ? error.toString() : "exited with code " + code));
+                if (!stopped) {
+                  watch.onEnd().get().accept(result(code, error));
                 }
               } finally {
-                running.remove(launch.name());
+                watched.remove(name, watch);
               }
             });
+  }
+
+  private static Result result(OptionalInt code, Throwable error) {
+    if (error != null) {
+      return Result.failure("Error", error.toString());
+    }
+    if (code.isEmpty()) {
+      return Result.failure(
+          "ExecutorLost",
+          "the process ended without recording its exit code: it was killed, or its machine"
+              + " restarted");
+    }
+    return code.getAsInt() == 0
+        ? Result.success()
+        : Result.failure("Error", "exited with code " + code.getAsInt());
   }
 
   private static Optional<String> unsupported(Step step) {
@@ -98,30 +156,21 @@ public class LocalExecutor implements Executor {
   }
 
   @Override
-  public boolean running(String name) {
-    return running.containsKey(name);
-  }
-
-  @Override
   public void cancel(String name) {
-    LocalProcess process = running.get(name);
-    if (process != null) {
-      process.kill(KILL_GRACE);
-    }
+    Watch watch = watched.get(name);
+    Optional<LocalProcess> process =
+        watch != null ? Optional.of(watch.process()) : LocalProcess.find(steps, name);
+    process.ifPresent(found -> found.kill(KILL_GRACE));
   }
 
   @Override
   public void delete(String name) {
-    try {
-      Files.deleteIfExists(log(name));
-    } catch (java.io.IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    LocalProcess.delete(steps, name);
   }
 
   @Override
   public Optional<String> logs(String name) {
-    Path log = log(name);
+    Path log = steps.resolve(name + ".log");
     try {
       return Files.exists(log) ? Optional.of(Files.readString(log)) : Optional.empty();
     } catch (java.io.IOException e) {
@@ -129,12 +178,12 @@ public class LocalExecutor implements Executor {
     }
   }
 
-  private Path log(String name) {
-    return logs.resolve(name + ".log");
-  }
-
-  /** Kills every process still running: they do not outlive the node. */
+  /**
+   * Stops reporting: the processes keep running, and the next leader on this machine takes them
+   * over.
+   */
   public void stop() {
-    running.values().forEach(process -> process.kill(KILL_GRACE));
+    stopped = true;
+    watched.clear();
   }
 }

@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +60,10 @@ public class Engine {
   private final Clock clock;
   private ScheduledExecutorService loop;
   private Instant nextHistoryCollection = Instant.MIN;
+  private final AtomicBoolean wakeRequested = new AtomicBoolean();
+
+  /** Parsed definitions of the active runs, by run id; used by the engine thread only. */
+  private final Map<String, Workflow> definitions = new HashMap<>();
 
   public Engine(
       RunRepository runs,
@@ -109,17 +115,20 @@ public class Engine {
       return;
     }
     long token = elector.standing().lease().orElseThrow().fencingToken();
-    List<RunRow> active = runs.active();
-    for (RunRow run : active) {
+    // Read once: admissions below update this view, so each decision sees those before it.
+    List<RunRow> active = new ArrayList<>(runs.active());
+    Map<String, List<StepRow>> steps =
+        runs.stepsOf(
+            active.stream().filter(run -> "Running".equals(run.status())).map(RunRow::id).toList());
+    definitions.keySet().retainAll(active.stream().map(RunRow::id).toList());
+    for (RunRow run : List.copyOf(active)) {
       try {
         if (run.cancelRequested()) {
           end(run.id(), "Cancelled", "Cancelled", "cancelled through the API", token);
         } else if ("Pending".equals(run.status())) {
-          // Read again: a run admitted earlier in this pass is Running now, and the policy of
-          // this one must see it.
-          admit(run, runs.active(), token);
-        } else {
-          advance(run, token);
+          admit(run, active, token);
+        } else if (active.contains(run)) {
+          advance(run, steps.getOrDefault(run.id(), List.of()), token);
         }
       } catch (NotLeaderException e) {
         LOG.warn("{}", e.getMessage());
@@ -165,8 +174,12 @@ public class Engine {
     return clock.instant().truncatedTo(ChronoUnit.MICROS);
   }
 
+  /**
+   * Decides a Pending run by its workflow's concurrency policy, and updates {@code active}, this
+   * pass's view of the active runs, with what it decided.
+   */
   private void admit(RunRow run, List<RunRow> active, long token) {
-    Workflow workflow = codec.readStored(run.definition());
+    Workflow workflow = definition(run);
     List<RunRow> sameWorkflow =
         active.stream()
             .filter(other -> other.namespace().equals(run.namespace()))
@@ -185,20 +198,25 @@ public class Engine {
         Admission.decide(workflow.spec().concurrencyPolicy(), running, waiting);
     Instant now = now();
     switch (decision.verdict()) {
-      case START -> startRun(run, workflow, token, now);
-      case SKIP ->
-          runs.fenced(
-              elector.nodeId(),
-              token,
-              connection ->
-                  RunRepository.updateRun(
-                      connection,
-                      run.id(),
-                      "Skipped",
-                      decision.reason(),
-                      "a run of this workflow was active: " + String.join(", ", running),
-                      null,
-                      now));
+      case START -> {
+        startRun(run, workflow, token, now);
+        replace(active, run, "Running", run.reason());
+      }
+      case SKIP -> {
+        runs.fenced(
+            elector.nodeId(),
+            token,
+            connection ->
+                RunRepository.updateRun(
+                    connection,
+                    run.id(),
+                    "Skipped",
+                    decision.reason(),
+                    "a run of this workflow was active: " + String.join(", ", running),
+                    null,
+                    now));
+        active.remove(run);
+      }
       case QUEUE -> {
         if (!"Queued".equals(run.reason())) {
           runs.fenced(
@@ -213,15 +231,44 @@ public class Engine {
                       "waits for " + String.join(", ", running),
                       null,
                       null));
+          replace(active, run, "Pending", "Queued");
         }
       }
       case REPLACE -> {
         for (String replaced : decision.cancel()) {
           end(replaced, "Cancelled", "Replaced", "replaced by run " + run.id(), token);
         }
+        active.removeIf(other -> decision.cancel().contains(other.id()));
         startRun(run, workflow, token, now);
+        replace(active, run, "Running", run.reason());
       }
     }
+  }
+
+  private static void replace(List<RunRow> active, RunRow run, String status, String reason) {
+    active.set(
+        active.indexOf(run),
+        new RunRow(
+            run.id(),
+            run.namespace(),
+            run.workflow(),
+            run.seq(),
+            run.trigger(),
+            status,
+            reason,
+            run.message(),
+            run.scheduledTime(),
+            run.createdAt(),
+            run.startedAt(),
+            run.finishedAt(),
+            run.parameters(),
+            run.definition(),
+            run.cancelRequested()));
+  }
+
+  /** The definition the run was created with, parsed once while the run is active. */
+  private Workflow definition(RunRow run) {
+    return definitions.computeIfAbsent(run.id(), id -> codec.readStored(run.definition()));
   }
 
   private void startRun(RunRow run, Workflow workflow, long token, Instant now) {
@@ -235,11 +282,11 @@ public class Engine {
             RunRepository.insertStep(connection, run.id(), steps.get(i).name(), i);
           }
         });
-    advance(run, token);
+    advance(run, runs.steps(run.id()), token);
   }
 
-  private void advance(RunRow run, long token) {
-    Workflow workflow = codec.readStored(run.definition());
+  private void advance(RunRow run, List<StepRow> steps, long token) {
+    Workflow workflow = definition(run);
     Instant now = now();
     Long runDeadline = workflow.spec().activeDeadlineSeconds();
     if (runDeadline != null
@@ -261,7 +308,7 @@ public class Engine {
     List<StepRow> lost = new ArrayList<>();
     List<StepRow> retries = new ArrayList<>();
     Map<String, Integer> attempts = new LinkedHashMap<>();
-    for (StepRow row : runs.steps(run.id())) {
+    for (StepRow row : steps) {
       attempts.put(row.name(), row.attempt());
       StepStatus status = StepStatus.valueOf(row.status().toUpperCase());
       Step step = definitions.get(row.name());
@@ -287,6 +334,14 @@ public class Engine {
       statuses.put(row.name(), status);
     }
     DagAdvance.Move move = DagAdvance.next(workflow.spec().steps(), statuses);
+    if (expired.isEmpty()
+        && lost.isEmpty()
+        && retries.isEmpty()
+        && move.skip().isEmpty()
+        && move.start().isEmpty()
+        && move.ended().isEmpty()) {
+      return; // nothing changed: no write
+    }
     runs.fenced(
         elector.nodeId(),
         token,
@@ -429,9 +484,14 @@ public class Engine {
       LOG.warn("Could not record the end of step {} of run {}: {}", step, runId, e.toString());
       return;
     }
-    // Move on now rather than at the next interval: a chain should not wait a tick per step.
-    if (!loop.isShutdown()) {
-      loop.execute(this::tickSafely);
+    // Move on now rather than at the next interval: a chain should not wait a tick per step. Many
+    // steps ending at once ask for one extra pass, not one each.
+    if (!loop.isShutdown() && wakeRequested.compareAndSet(false, true)) {
+      loop.execute(
+          () -> {
+            wakeRequested.set(false);
+            tickSafely();
+          });
     }
   }
 

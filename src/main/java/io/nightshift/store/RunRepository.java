@@ -7,7 +7,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -268,29 +271,39 @@ public class RunRepository {
   }
 
   public List<StepRow> steps(String runId) {
+    return stepsOf(List.of(runId)).getOrDefault(runId, List.of());
+  }
+
+  /** The steps of each of these runs, in their order of definition; one query for them all. */
+  public Map<String, List<StepRow>> stepsOf(Collection<String> runIds) {
+    if (runIds.isEmpty()) {
+      return Map.of();
+    }
     return jdbc.inTransaction(
         connection -> {
           try (PreparedStatement statement =
               connection.prepareStatement(
                   "SELECT run_id, name, position, status, attempt, job_name, started_at,"
-                      + " finished_at, reason, message FROM run_steps WHERE run_id = ? ORDER BY"
-                      + " position")) {
-            statement.setString(1, runId);
-            List<StepRow> steps = new ArrayList<>();
+                      + " finished_at, reason, message FROM run_steps WHERE run_id = ANY (?)"
+                      + " ORDER BY run_id, position")) {
+            statement.setArray(1, connection.createArrayOf("text", runIds.toArray()));
+            Map<String, List<StepRow>> steps = new HashMap<>();
             try (ResultSet result = statement.executeQuery()) {
               while (result.next()) {
-                steps.add(
-                    new StepRow(
-                        result.getString(1),
-                        result.getString(2),
-                        result.getInt(3),
-                        result.getString(4),
-                        result.getInt(5),
-                        result.getString(6),
-                        instant(result, 7),
-                        instant(result, 8),
-                        result.getString(9),
-                        result.getString(10)));
+                steps
+                    .computeIfAbsent(result.getString(1), id -> new ArrayList<>())
+                    .add(
+                        new StepRow(
+                            result.getString(1),
+                            result.getString(2),
+                            result.getInt(3),
+                            result.getString(4),
+                            result.getInt(5),
+                            result.getString(6),
+                            instant(result, 7),
+                            instant(result, 8),
+                            result.getString(9),
+                            result.getString(10)));
               }
             }
             return steps;

@@ -27,6 +27,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -61,6 +63,7 @@ public class Engine {
   private ScheduledExecutorService loop;
   private Instant nextHistoryCollection = Instant.MIN;
   private final AtomicBoolean wakeRequested = new AtomicBoolean();
+  private final Queue<Ended> ended = new ConcurrentLinkedQueue<>();
 
   /** Parsed definitions of the active runs, by run id; used by the engine thread only. */
   private final Map<String, Workflow> definitions = new HashMap<>();
@@ -115,25 +118,28 @@ public class Engine {
       return;
     }
     long token = elector.standing().lease().orElseThrow().fencingToken();
-    // Read once: admissions below update this view, so each decision sees those before it.
-    List<RunRow> active = new ArrayList<>(runs.active());
-    Map<String, List<StepRow>> steps =
-        runs.stepsOf(
-            active.stream().filter(run -> "Running".equals(run.status())).map(RunRow::id).toList());
-    definitions.keySet().retainAll(active.stream().map(RunRow::id).toList());
-    for (RunRow run : List.copyOf(active)) {
-      try {
+    try {
+      writeEnded(token);
+      // Read once: admissions below update this view, so each decision sees those before it.
+      List<RunRow> active = new ArrayList<>(runs.active());
+      Map<String, List<StepRow>> steps = runs.stepsOf(active.stream().map(RunRow::id).toList());
+      definitions.keySet().retainAll(active.stream().map(RunRow::id).toList());
+      Batch batch = new Batch(token);
+      for (RunRow run : List.copyOf(active)) {
+        List<StepRow> runSteps = steps.getOrDefault(run.id(), List.of());
         if (run.cancelRequested()) {
-          end(run.id(), "Cancelled", "Cancelled", "cancelled through the API", token);
+          end(run.id(), "Cancelled", "Cancelled", "cancelled through the API", batch);
         } else if ("Pending".equals(run.status())) {
-          admit(run, active, token);
+          admit(run, runSteps, active, batch);
         } else if (active.contains(run)) {
-          advance(run, steps.getOrDefault(run.id(), List.of()), token);
+          advance(run, runSteps, batch);
         }
-      } catch (NotLeaderException e) {
-        LOG.warn("{}", e.getMessage());
-        return;
+        batch.flushIfFull();
       }
+      batch.flush();
+    } catch (NotLeaderException e) {
+      LOG.warn("{}", e.getMessage());
+      return;
     }
     Instant now = now();
     if (!now.isBefore(nextHistoryCollection)) {
@@ -178,7 +184,7 @@ public class Engine {
    * Decides a Pending run by its workflow's concurrency policy, and updates {@code active}, this
    * pass's view of the active runs, with what it decided.
    */
-  private void admit(RunRow run, List<RunRow> active, long token) {
+  private void admit(RunRow run, List<StepRow> steps, List<RunRow> active, Batch batch) {
     Workflow workflow = definition(run);
     List<RunRow> sameWorkflow =
         active.stream()
@@ -199,13 +205,11 @@ public class Engine {
     Instant now = now();
     switch (decision.verdict()) {
       case START -> {
-        startRun(run, workflow, token, now);
+        startRun(run, steps, workflow, batch, now);
         replace(active, run, "Running", run.reason());
       }
       case SKIP -> {
-        runs.fenced(
-            elector.nodeId(),
-            token,
+        batch.write(
             connection ->
                 RunRepository.updateRun(
                     connection,
@@ -219,9 +223,7 @@ public class Engine {
       }
       case QUEUE -> {
         if (!"Queued".equals(run.reason())) {
-          runs.fenced(
-              elector.nodeId(),
-              token,
+          batch.write(
               connection ->
                   RunRepository.updateRun(
                       connection,
@@ -236,10 +238,10 @@ public class Engine {
       }
       case REPLACE -> {
         for (String replaced : decision.cancel()) {
-          end(replaced, "Cancelled", "Replaced", "replaced by run " + run.id(), token);
+          end(replaced, "Cancelled", "Replaced", "replaced by run " + run.id(), batch);
         }
         active.removeIf(other -> decision.cancel().contains(other.id()));
-        startRun(run, workflow, token, now);
+        startRun(run, steps, workflow, batch, now);
         replace(active, run, "Running", run.reason());
       }
     }
@@ -271,21 +273,33 @@ public class Engine {
     return definitions.computeIfAbsent(run.id(), id -> codec.readStored(run.definition()));
   }
 
-  private void startRun(RunRow run, Workflow workflow, long token, Instant now) {
-    List<Step> steps = workflow.spec().steps();
-    runs.fenced(
-        elector.nodeId(),
-        token,
+  /**
+   * Starts a run: its step rows (kept from earlier attempts when the run is being retried) and its
+   * first steps.
+   */
+  private void startRun(
+      RunRow run, List<StepRow> existing, Workflow workflow, Batch batch, Instant now) {
+    List<Step> definitions = workflow.spec().steps();
+    Map<String, StepRow> byName = new HashMap<>();
+    existing.forEach(row -> byName.put(row.name(), row));
+    List<StepRow> steps = new ArrayList<>();
+    for (int i = 0; i < definitions.size(); i++) {
+      String name = definitions.get(i).name();
+      steps.add(
+          byName.getOrDefault(
+              name, new StepRow(run.id(), name, i, "Pending", 0, null, null, null, null, null)));
+    }
+    batch.write(
         connection -> {
           RunRepository.updateRun(connection, run.id(), "Running", null, null, now, null);
-          for (int i = 0; i < steps.size(); i++) {
-            RunRepository.insertStep(connection, run.id(), steps.get(i).name(), i);
+          for (int i = 0; i < definitions.size(); i++) {
+            RunRepository.insertStep(connection, run.id(), definitions.get(i).name(), i);
           }
         });
-    advance(run, runs.steps(run.id()), token);
+    advance(run, steps, batch);
   }
 
-  private void advance(RunRow run, List<StepRow> steps, long token) {
+  private void advance(RunRow run, List<StepRow> steps, Batch batch) {
     Workflow workflow = definition(run);
     Instant now = now();
     Long runDeadline = workflow.spec().activeDeadlineSeconds();
@@ -297,7 +311,7 @@ public class Engine {
           "Failed",
           "DeadlineExceeded",
           "ran longer than its activeDeadlineSeconds (" + runDeadline + ")",
-          token);
+          batch);
       return;
     }
     Map<String, Step> definitions = new LinkedHashMap<>();
@@ -318,7 +332,7 @@ public class Engine {
       } else if (status == StepStatus.RUNNING
           && !executor.adopt(
               launch(run, workflow, row.name(), row.jobName(), row.attempt()),
-              result -> stepEnded(run.id(), row.name(), result, token))) {
+              result -> stepEnded(run.id(), row.name(), row.jobName(), result))) {
         // Neither running here nor anywhere this executor can see: lost with its node.
         lost.add(row);
         status = StepStatus.FAILED;
@@ -342,15 +356,25 @@ public class Engine {
         && move.ended().isEmpty()) {
       return; // nothing changed: no write
     }
-    runs.fenced(
-        elector.nodeId(),
-        token,
+    for (StepRow retry : retries) {
+      int attempt = retry.attempt() + 1;
+      String jobName = JobNames.of(run.workflow(), run.seq(), retry.name(), attempt);
+      launches.add(launch(run, workflow, retry.name(), jobName, attempt));
+    }
+    for (String name : move.start()) {
+      // The first attempt, or the next one when the run is being retried.
+      int attempt = attempts.getOrDefault(name, 0) + 1;
+      String jobName = JobNames.of(run.workflow(), run.seq(), name, attempt);
+      launches.add(launch(run, workflow, name, jobName, attempt));
+    }
+    batch.write(
         connection -> {
           for (StepRow step : expired) {
             RunRepository.endRunningStep(
                 connection,
                 run.id(),
                 step.name(),
+                step.jobName(),
                 "Failed",
                 now,
                 "DeadlineExceeded",
@@ -363,6 +387,7 @@ public class Engine {
                 connection,
                 run.id(),
                 step.name(),
+                step.jobName(),
                 "Failed",
                 now,
                 "ExecutorLost",
@@ -371,21 +396,18 @@ public class Engine {
                     + " has no trace this node can see: it ran on a node whose data directory"
                     + " or cluster this one does not share");
           }
-          for (StepRow retry : retries) {
-            int attempt = retry.attempt() + 1;
-            String jobName = JobNames.of(run.workflow(), run.seq(), retry.name(), attempt);
+          for (Executor.Launch launch : launches) {
             RunRepository.updateStep(
                 connection,
                 run.id(),
-                retry.name(),
+                launch.step().name(),
                 "Running",
-                attempt,
-                jobName,
+                Integer.parseInt(launch.env().get("NIGHTSHIFT_ATTEMPT")),
+                launch.name(),
                 now,
                 null,
                 null,
                 null);
-            launches.add(launch(run, workflow, retry.name(), jobName, attempt));
           }
           for (Map.Entry<String, DagAdvance.Skip> skip : move.skip().entrySet()) {
             RunRepository.updateStep(
@@ -399,14 +421,6 @@ public class Engine {
                 now,
                 skip.getValue().reason(),
                 skip.getValue().message());
-          }
-          for (String name : move.start()) {
-            // The first attempt, or the next one when the run is being retried.
-            int attempt = attempts.getOrDefault(name, 0) + 1;
-            String jobName = JobNames.of(run.workflow(), run.seq(), name, attempt);
-            RunRepository.updateStep(
-                connection, run.id(), name, "Running", attempt, jobName, now, null, null, null);
-            launches.add(launch(run, workflow, name, jobName, attempt));
           }
           if (move.ended().isPresent()) {
             DagAdvance.Outcome outcome = move.ended().get();
@@ -423,12 +437,15 @@ public class Engine {
                 now);
           }
         });
-    // Stopped after the write: the end the process then reports finds the step no longer Running.
-    expired.forEach(step -> executor.cancel(step.jobName()));
-    for (Executor.Launch launch : launches) {
-      String step = launch.step().name();
-      executor.launch(launch, result -> stepEnded(run.id(), step, result, token));
-    }
+    batch.then(
+        () -> {
+          // After the write: the end a stopped process reports finds the step no longer Running.
+          expired.forEach(step -> executor.cancel(step.jobName()));
+          for (Executor.Launch launch : launches) {
+            String step = launch.step().name();
+            executor.launch(launch, result -> stepEnded(run.id(), step, launch.name(), result));
+          }
+        });
   }
 
   private static String failedSteps(Map<String, StepStatus> statuses) {
@@ -466,24 +483,12 @@ public class Engine {
     }
   }
 
-  private void stepEnded(String runId, String step, Executor.Result result, long token) {
-    try {
-      runs.fenced(
-          elector.nodeId(),
-          token,
-          connection ->
-              RunRepository.endRunningStep(
-                  connection,
-                  runId,
-                  step,
-                  result.succeeded() ? "Succeeded" : "Failed",
-                  now(),
-                  result.reason(),
-                  result.message()));
-    } catch (RuntimeException e) {
-      LOG.warn("Could not record the end of step {} of run {}: {}", step, runId, e.toString());
-      return;
-    }
+  /**
+   * An attempt ended: noted, and written by the engine thread at the start of its next pass,
+   * together with every other end reported meanwhile.
+   */
+  private void stepEnded(String runId, String step, String jobName, Executor.Result result) {
+    ended.add(new Ended(runId, step, jobName, result, now()));
     // Move on now rather than at the next interval: a chain should not wait a tick per step. Many
     // steps ending at once ask for one extra pass, not one each.
     if (!loop.isShutdown() && wakeRequested.compareAndSet(false, true)) {
@@ -495,16 +500,55 @@ public class Engine {
     }
   }
 
+  /** The end of an attempt as its executor reported it, not yet written. */
+  private record Ended(
+      String runId, String step, String jobName, Executor.Result result, Instant at) {}
+
+  /** Writes the attempts' ends reported since the last pass, in one transaction. */
+  private void writeEnded(long token) {
+    List<Ended> batch = new ArrayList<>();
+    for (Ended end = ended.poll(); end != null; end = ended.poll()) {
+      batch.add(end);
+    }
+    if (batch.isEmpty()) {
+      return;
+    }
+    try {
+      runs.fenced(
+          elector.nodeId(),
+          token,
+          connection -> {
+            for (Ended end : batch) {
+              RunRepository.endRunningStep(
+                  connection,
+                  end.runId(),
+                  end.step(),
+                  end.jobName(),
+                  end.result().succeeded() ? "Succeeded" : "Failed",
+                  end.at(),
+                  end.result().reason(),
+                  end.result().message());
+            }
+          });
+    } catch (RuntimeException e) {
+      ended.addAll(batch); // facts still: written by the next pass, or read again on adoption
+      throw e;
+    }
+  }
+
   /**
    * Ends a run before its steps did: they are stopped and marked Cancelled, and the run ends in
    * {@code status} (Cancelled, or Failed past its deadline).
    */
-  private void end(String runId, String status, String reason, String message, long token) {
+  private void end(String runId, String status, String reason, String message, Batch batch) {
+    // Written now, after what the pass has queued: a step started earlier in the pass is Running
+    // in the rows read here, and is stopped with the rest.
+    batch.flush();
     Instant now = now();
     List<StepRow> steps = runs.steps(runId);
     runs.fenced(
         elector.nodeId(),
-        token,
+        batch.token,
         connection -> {
           for (StepRow step : steps) {
             if (!StepStatus.valueOf(step.status().toUpperCase()).ended()) {
@@ -526,5 +570,55 @@ public class Engine {
     steps.stream()
         .filter(step -> "Running".equals(step.status()) && step.jobName() != null)
         .forEach(step -> executor.cancel(step.jobName()));
+  }
+
+  /**
+   * The writes of one pass, made in a few fenced transactions rather than one per run, and what to
+   * do once each is committed (launch, stop).
+   */
+  private final class Batch {
+
+    /** Runs' writes per transaction: fewer round trips, and a short enough transaction. */
+    private static final int MAX_WRITES = 200;
+
+    final long token;
+    private final List<RunRepository.Fenced> writes = new ArrayList<>();
+    private final List<Runnable> then = new ArrayList<>();
+
+    Batch(long token) {
+      this.token = token;
+    }
+
+    void write(RunRepository.Fenced write) {
+      writes.add(write);
+    }
+
+    void then(Runnable action) {
+      then.add(action);
+    }
+
+    void flushIfFull() {
+      if (writes.size() >= MAX_WRITES) {
+        flush();
+      }
+    }
+
+    void flush() {
+      if (!writes.isEmpty()) {
+        List<RunRepository.Fenced> pending = List.copyOf(writes);
+        writes.clear();
+        runs.fenced(
+            elector.nodeId(),
+            token,
+            connection -> {
+              for (RunRepository.Fenced write : pending) {
+                write.apply(connection);
+              }
+            });
+      }
+      List<Runnable> actions = List.copyOf(then);
+      then.clear();
+      actions.forEach(Runnable::run);
+    }
   }
 }

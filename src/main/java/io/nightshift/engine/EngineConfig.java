@@ -10,4 +10,4 @@ import java.time.Duration;
  * @param interval how often the leader looks at every active run
  */
 @ConfigurationProperties("nightshift.engine")
-public record EngineConfig(@Bindable(defaultValue = "1s") Duration interval) {}
+public record EngineConfig(@Bindable(defaultValue = "250ms") Duration interval) {}

@@ -49,6 +49,9 @@ public class QuartzScheduler {
         "org.quartz.scheduler.idleWaitTime", Long.toString(config.idleWait().toMillis()));
     properties.setProperty("org.quartz.threadPool.class", "org.quartz.simpl.SimpleThreadPool");
     properties.setProperty("org.quartz.threadPool.threadCount", Integer.toString(config.threads()));
+    properties.setProperty(
+        "org.quartz.scheduler.batchTriggerAcquisitionMaxCount",
+        Integer.toString(config.batchSize()));
     properties.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreCMT");
     properties.setProperty(
         "org.quartz.jobStore.driverDelegateClass",

@@ -407,10 +407,15 @@ public class RunRepository {
    * Ends a running step. A step no longer Running (cancelled meanwhile) keeps its state: the end of
    * a process that was killed must not turn Cancelled into Failed.
    */
+  /**
+   * Ends the attempt {@code jobName} of a step, if that attempt is still the step's and Running: a
+   * late report of an earlier attempt, or of a step already stopped, changes nothing.
+   */
   public static void endRunningStep(
       Connection connection,
       String runId,
       String name,
+      String jobName,
       String status,
       Instant finishedAt,
       String reason,
@@ -419,13 +424,14 @@ public class RunRepository {
     try (PreparedStatement statement =
         connection.prepareStatement(
             "UPDATE run_steps SET status = ?, finished_at = ?, reason = ?, message = ?"
-                + " WHERE run_id = ? AND name = ? AND status = 'Running'")) {
+                + " WHERE run_id = ? AND name = ? AND job_name = ? AND status = 'Running'")) {
       statement.setString(1, status);
       statement.setTimestamp(2, Jdbc.timestamp(finishedAt));
       statement.setString(3, reason);
       statement.setString(4, message);
       statement.setString(5, runId);
       statement.setString(6, name);
+      statement.setString(7, jobName);
       statement.executeUpdate();
     }
   }

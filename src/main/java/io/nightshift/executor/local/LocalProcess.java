@@ -29,13 +29,11 @@ import java.util.concurrent.TimeUnit;
 public final class LocalProcess {
 
   /**
-   * Runs the command and then records its exit code, written aside and renamed so that a reader
-   * never sees half of it. The code is recorded only when the command ended by itself.
+   * Runs the command and then records its exit code, only when the command ended by itself. The
+   * file is read only once the wrapper has exited, so it is complete by then.
    */
   private static final String RECORD_EXIT =
-      "exit_file=$1; shift; \"$@\"; code=$?;"
-          + " printf '%s\\n' \"$code\" > \"$exit_file.tmp\" && mv -f \"$exit_file.tmp\" \"$exit_file\";"
-          + " exit \"$code\"";
+      "exit_file=$1; shift; \"$@\"; code=$?; printf '%s\\n' \"$code\" > \"$exit_file\"; exit \"$code\"";
 
   private final AttemptFiles files;
   private final ProcessHandle handle;

@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -155,7 +154,7 @@ class LeaderRestartIT {
     wrapper.onExit().get();
 
     try (NightshiftNode second = NightshiftNode.start(node(database, "second"))) {
-      JsonNode run = awaitRun(second, id, r -> r.at("/steps/0/status").asText().equals("Failed"));
+      JsonNode run = second.awaitRun(id, r -> r.at("/steps/0/status").asText().equals("Failed"));
       assertThat(run.at("/steps/0/reason").asText()).isEqualTo("ExecutorLost");
       assertThat(run.get("status").asText())
           .as("waiting for the next attempt")
@@ -197,17 +196,6 @@ class LeaderRestartIT {
       Thread.sleep(50);
     }
     assertThat(file).exists();
-  }
-
-  private static JsonNode awaitRun(NightshiftNode node, String id, Predicate<JsonNode> until)
-      throws InterruptedException {
-    JsonNode run = Json.parse(node.get("/api/v1/runs/" + id).body());
-    for (int i = 0; i < 200 && !until.test(run); i++) {
-      Thread.sleep(50);
-      run = Json.parse(node.get("/api/v1/runs/" + id).body());
-    }
-    assertThat(until.test(run)).as(run.toString()).isTrue();
-    return run;
   }
 
   private static NightshiftNode leaderOf(List<NightshiftNode> nodes) throws InterruptedException {

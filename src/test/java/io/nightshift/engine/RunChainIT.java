@@ -240,17 +240,6 @@ class RunChainIT {
     return Json.parse(response.body()).get("id").asText();
   }
 
-  private static JsonNode waitFor(String id, java.util.function.Predicate<JsonNode> until)
-      throws InterruptedException {
-    JsonNode run = Json.parse(node.get("/api/v1/runs/" + id).body());
-    for (int i = 0; i < 200 && !until.test(run); i++) {
-      Thread.sleep(100);
-      run = Json.parse(node.get("/api/v1/runs/" + id).body());
-    }
-    assertThat(until.test(run)).as(run.toString()).isTrue();
-    return run;
-  }
-
   private static String single(String name, String command, String extra) {
     return """
         apiVersion: nightshift.io/v1
@@ -275,7 +264,7 @@ class RunChainIT {
     String id = Json.parse(runNow("retried", "{}", null).body()).get("id").asText();
 
     JsonNode firstFailed =
-        waitFor(
+        node.awaitRun(
             id,
             run ->
                 status(run, "flaky").equals("Failed")
@@ -285,13 +274,13 @@ class RunChainIT {
         .isEqualTo("Running");
 
     node.clock().tick(java.time.Duration.ofSeconds(10));
-    waitFor(
+    node.awaitRun(
         id,
         run ->
             step(run, "flaky").get("attempt").asInt() == 2
                 && status(run, "flaky").equals("Failed"));
     node.clock().tick(java.time.Duration.ofSeconds(20));
-    JsonNode done = waitFor(id, run -> run.get("status").asText().equals("Failed"));
+    JsonNode done = node.awaitRun(id, run -> run.get("status").asText().equals("Failed"));
 
     JsonNode flaky = step(done, "flaky");
     assertThat(flaky.get("attempt").asInt()).isEqualTo(3);
@@ -309,11 +298,11 @@ class RunChainIT {
             .replace(
                 "image: busybox:1.36", "image: busybox:1.36\n      activeDeadlineSeconds: 60"));
     String id = Json.parse(runNow("slow-step", "{}", null).body()).get("id").asText();
-    waitFor(id, run -> status(run, "slow").equals("Running"));
+    node.awaitRun(id, run -> status(run, "slow").equals("Running"));
 
     node.clock().tick(java.time.Duration.ofSeconds(61));
 
-    JsonNode done = waitFor(id, run -> run.get("status").asText().equals("Failed"));
+    JsonNode done = node.awaitRun(id, run -> run.get("status").asText().equals("Failed"));
     assertThat(step(done, "slow").get("reason").asText()).isEqualTo("DeadlineExceeded");
   }
 
@@ -324,11 +313,11 @@ class RunChainIT {
         "application/yaml",
         single("slow", "sleep 300", "activeDeadlineSeconds: 120"));
     String id = Json.parse(runNow("slow-run", "{}", null).body()).get("id").asText();
-    waitFor(id, run -> status(run, "slow").equals("Running"));
+    node.awaitRun(id, run -> status(run, "slow").equals("Running"));
 
     node.clock().tick(java.time.Duration.ofSeconds(121));
 
-    JsonNode done = waitFor(id, run -> run.get("status").asText().equals("Failed"));
+    JsonNode done = node.awaitRun(id, run -> run.get("status").asText().equals("Failed"));
     assertThat(done.get("reason").asText()).isEqualTo("DeadlineExceeded");
     assertThat(status(done, "slow")).isEqualTo("Cancelled");
   }
@@ -369,14 +358,15 @@ class RunChainIT {
         "application/yaml",
         chain("sleep 300", "Replace"));
     String first = Json.parse(runNow("replaced", "{}", null).body()).get("id").asText();
-    waitFor(first, run -> status(run, "cleanup").equals("Running"));
+    node.awaitRun(first, run -> status(run, "cleanup").equals("Running"));
 
     JsonNode second = Json.parse(runNow("replaced", "{}", null).body());
-    JsonNode firstEnded = waitFor(first, run -> run.get("status").asText().equals("Cancelled"));
+    JsonNode firstEnded =
+        node.awaitRun(first, run -> run.get("status").asText().equals("Cancelled"));
 
     assertThat(firstEnded.get("reason").asText()).isEqualTo("Replaced");
     assertThat(status(firstEnded, "cleanup")).isEqualTo("Cancelled");
-    waitFor(second.get("id").asText(), run -> status(run, "cleanup").equals("Running"));
+    node.awaitRun(second.get("id").asText(), run -> status(run, "cleanup").equals("Running"));
     node.post("/api/v1/runs/" + second.get("id").asText() + "/cancel");
   }
 
@@ -385,16 +375,17 @@ class RunChainIT {
     node.put(
         "/api/v1/namespaces/local/workflows/queued", "application/yaml", chain("sleep 2", "Queue"));
     String first = Json.parse(runNow("queued", "{}", null).body()).get("id").asText();
-    waitFor(first, run -> run.get("status").asText().equals("Running"));
+    node.awaitRun(first, run -> run.get("status").asText().equals("Running"));
 
     String second = Json.parse(runNow("queued", "{}", null).body()).get("id").asText();
-    JsonNode waiting = waitFor(second, run -> "Queued".equals(run.get("reason").asText()));
+    JsonNode waiting = node.awaitRun(second, run -> "Queued".equals(run.get("reason").asText()));
     String third = Json.parse(runNow("queued", "{}", null).body()).get("id").asText();
 
     assertThat(waiting.get("status").asText()).isEqualTo("Pending");
-    JsonNode skipped = waitFor(third, run -> run.get("status").asText().equals("Skipped"));
+    JsonNode skipped = node.awaitRun(third, run -> run.get("status").asText().equals("Skipped"));
     assertThat(skipped.get("reason").asText()).isEqualTo("QueueFull");
-    JsonNode firstDone = waitFor(first, run -> run.get("status").asText().equals("Succeeded"));
+    JsonNode firstDone =
+        node.awaitRun(first, run -> run.get("status").asText().equals("Succeeded"));
     JsonNode secondDone = Json.parse(node.get("/api/v1/runs/" + second + "?wait=60s").body());
     assertThat(secondDone.get("status").asText()).isEqualTo("Succeeded");
     assertThat(Instant.parse(secondDone.get("startedAt").asText()))
@@ -424,7 +415,7 @@ class RunChainIT {
     assertThat(Json.parse(again.body()).get("items")).isEmpty();
     assertThat(Json.parse(again.body()).get("alreadyRun")).hasSize(4);
     String last = created.get(3).get("id").asText();
-    waitFor(last, run -> run.get("status").asText().equals("Succeeded"));
+    node.awaitRun(last, run -> run.get("status").asText().equals("Succeeded"));
     assertThat(node.get("/api/v1/runs/" + last + "/steps/report/logs").body())
         .isEqualTo("report for 2026-11-20T03:00:00Z\n");
   }
@@ -466,7 +457,7 @@ class RunChainIT {
     HttpResponse<String> retry = node.post("/api/v1/runs/" + id + "/retry");
 
     assertThat(retry.statusCode()).as(retry.body()).isEqualTo(202);
-    JsonNode done = waitFor(id, run -> run.get("status").asText().equals("Succeeded"));
+    JsonNode done = node.awaitRun(id, run -> run.get("status").asText().equals("Succeeded"));
     assertThat(step(done, "backup").get("attempt").asInt()).as("kept, not re-run").isEqualTo(1);
     assertThat(step(done, "cleanup").get("attempt").asInt()).isEqualTo(2);
     assertThat(step(done, "cleanup").get("jobName").asText()).isEqualTo("retry-1-cleanup-2");

@@ -1,5 +1,8 @@
 package io.nightshift.testsupport;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.env.Environment;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -13,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * One Nightshift node on a random port, talked to over real HTTP with the JDK's client. Stopping
@@ -104,6 +108,22 @@ public final class NightshiftNode implements AutoCloseable {
   public HttpRequest.Builder request(String path) {
     return HttpRequest.newBuilder(URI.create(server.getURL() + path))
         .timeout(Duration.ofSeconds(30));
+  }
+
+  /** Reads the run until {@code until} holds of it, for up to 20 s; fails with the run if never. */
+  public JsonNode awaitRun(String id, Predicate<JsonNode> until) {
+    JsonNode run = Json.parse(get("/api/v1/runs/" + id).body());
+    for (int i = 0; i < 200 && !until.test(run); i++) {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      run = Json.parse(get("/api/v1/runs/" + id).body());
+    }
+    assertThat(until.test(run)).as(run.toString()).isTrue();
+    return run;
   }
 
   @Override

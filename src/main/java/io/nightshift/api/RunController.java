@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -191,7 +192,10 @@ public class RunController {
 
   @Get(uri = "/runs/{id}/steps/{step}/logs")
   @Produces(MediaType.TEXT_PLAIN)
-  public String logs(String id, String step) {
+  public String logs(String id, String step, @Nullable @QueryValue String tailLines) {
+    List<Violation> violations = new ArrayList<>();
+    int tail = QueryParameters.intInRange("tailLines", tailLines, 0, 0, 1_000_000, violations);
+    QueryParameters.check(violations);
     RunView run = runs.get(id);
     StepRow row =
         run.steps().stream()
@@ -200,11 +204,18 @@ public class RunController {
             .orElseThrow(
                 () -> new NotFoundException("run " + id + " has no started step \"" + step + "\""));
     return executor
-        .logs(row.jobName())
+        .logs(
+            run.run().namespace(),
+            row.jobName(),
+            tailLines == null ? OptionalInt.empty() : OptionalInt.of(tail))
         .orElseThrow(
             () ->
                 new NotFoundException(
-                    "the log of step \"" + step + "\" of run " + id + " is gone"));
+                    "the log of step \""
+                        + step
+                        + "\" of run "
+                        + id
+                        + " is gone: its process or its Job's pods no longer exist"));
   }
 
   private static Optional<Duration> parseWait(String wait) {

@@ -128,7 +128,13 @@ public class Engine {
       for (RunRow run : List.copyOf(active)) {
         List<StepRow> runSteps = steps.getOrDefault(run.id(), List.of());
         if (run.cancelRequested()) {
-          end(run.id(), "Cancelled", "Cancelled", "cancelled through the API", batch);
+          end(
+              run.namespace(),
+              run.id(),
+              "Cancelled",
+              "Cancelled",
+              "cancelled through the API",
+              batch);
         } else if ("Pending".equals(run.status())) {
           admit(run, runSteps, active, batch);
         } else if (active.contains(run)) {
@@ -171,7 +177,8 @@ public class Engine {
                     now().minus(HISTORY_GRACE))));
     for (RunRepository.Attempt attempt : deleted) {
       for (int n = 1; n <= attempt.attempt(); n++) {
-        executor.delete(JobNames.of(attempt.workflow(), attempt.seq(), attempt.step(), n));
+        executor.delete(
+            namespace, JobNames.of(attempt.workflow(), attempt.seq(), attempt.step(), n));
       }
     }
   }
@@ -238,7 +245,13 @@ public class Engine {
       }
       case REPLACE -> {
         for (String replaced : decision.cancel()) {
-          end(replaced, "Cancelled", "Replaced", "replaced by run " + run.id(), batch);
+          end(
+              run.namespace(),
+              replaced,
+              "Cancelled",
+              "Replaced",
+              "replaced by run " + run.id(),
+              batch);
         }
         active.removeIf(other -> decision.cancel().contains(other.id()));
         startRun(run, steps, workflow, batch, now);
@@ -307,6 +320,7 @@ public class Engine {
         && run.startedAt() != null
         && now.isAfter(run.startedAt().plusSeconds(runDeadline))) {
       end(
+          run.namespace(),
           run.id(),
           "Failed",
           "DeadlineExceeded",
@@ -440,7 +454,7 @@ public class Engine {
     batch.then(
         () -> {
           // After the write: the end a stopped process reports finds the step no longer Running.
-          expired.forEach(step -> executor.cancel(step.jobName()));
+          expired.forEach(step -> executor.cancel(run.namespace(), step.jobName()));
           for (Executor.Launch launch : launches) {
             String step = launch.step().name();
             executor.launch(launch, result -> stepEnded(run.id(), step, launch.name(), result));
@@ -540,7 +554,8 @@ public class Engine {
    * Ends a run before its steps did: they are stopped and marked Cancelled, and the run ends in
    * {@code status} (Cancelled, or Failed past its deadline).
    */
-  private void end(String runId, String status, String reason, String message, Batch batch) {
+  private void end(
+      String namespace, String runId, String status, String reason, String message, Batch batch) {
     // Written now, after what the pass has queued: a step started earlier in the pass is Running
     // in the rows read here, and is stopped with the rest.
     batch.flush();
@@ -569,7 +584,7 @@ public class Engine {
         });
     steps.stream()
         .filter(step -> "Running".equals(step.status()) && step.jobName() != null)
-        .forEach(step -> executor.cancel(step.jobName()));
+        .forEach(step -> executor.cancel(namespace, step.jobName()));
   }
 
   /**

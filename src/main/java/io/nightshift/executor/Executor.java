@@ -3,13 +3,14 @@ package io.nightshift.executor;
 import io.nightshift.workflow.Step;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.Consumer;
 
 /**
  * Where steps run: a Kubernetes Job per step, or a local process for trying workflows on a laptop.
  * The engine speaks only to this interface.
  */
-public interface Executor {
+public interface Executor extends AutoCloseable {
 
   /**
    * One attempt of one step: its deterministic name, the run it belongs to, its definition and its
@@ -43,11 +44,18 @@ public interface Executor {
   boolean adopt(Launch launch, Consumer<Result> onEnd);
 
   /** Stops an attempt and everything it started; nothing when it is not running. */
-  void cancel(String name);
+  void cancel(String namespace, String name);
 
   /** Removes what an ended attempt left behind (its Job, its log): its run was deleted. */
-  void delete(String name);
+  void delete(String namespace, String name);
 
-  /** What the attempt has written, when this executor still has it. */
-  Optional<String> logs(String name);
+  /**
+   * What the attempt has written, when this executor still has it; the last {@code tailLines} lines
+   * of it when that is set.
+   */
+  Optional<String> logs(String namespace, String name, OptionalInt tailLines);
+
+  /** Stops watching; what runs keeps running, for the next leader to take over. */
+  @Override
+  default void close() {}
 }

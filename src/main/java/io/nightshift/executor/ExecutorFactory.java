@@ -4,15 +4,23 @@ import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.exceptions.ConfigurationException;
+import io.nightshift.executor.kubernetes.KubernetesClients;
+import io.nightshift.executor.kubernetes.KubernetesConfig;
+import io.nightshift.executor.kubernetes.KubernetesExecutor;
 import io.nightshift.executor.local.LocalExecutor;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Chooses the executor from {@code nightshift.executor}: {@code auto} (the default), {@code local}
- * or {@code kubernetes}, and says at startup which one runs.
+ * Chooses the executor from {@code nightshift.executor}: {@code auto} (the default) picks
+ * kubernetes in a cluster or when a kubeconfig exists (or {@code nightshift.kubernetes.api-url} is
+ * set), else local; {@code kubernetes} and {@code local} force one. It says at startup which one
+ * runs, and why.
  */
 @Factory
 class ExecutorFactory {
@@ -20,24 +28,49 @@ class ExecutorFactory {
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorFactory.class);
 
   @Singleton
-  @Bean(preDestroy = "stop")
-  LocalExecutor executor(
+  @Bean(preDestroy = "close")
+  Executor executor(
       @Value("${nightshift.executor:auto}") String kind,
-      @Value("${nightshift.data-dir:./nightshift-data}") Path dataDir) {
+      @Value("${nightshift.data-dir:./nightshift-data}") Path dataDir,
+      KubernetesConfig kubernetes) {
     return switch (kind) {
-      case "auto", "local" -> {
-        LOG.info(
-            "Executor: local (nightshift.executor={}): steps run as child processes of this node",
-            kind);
-        yield new LocalExecutor(dataDir);
+      case "local" -> local(kind, dataDir);
+      case "kubernetes" -> kubernetes(kind, kubernetes, "chosen");
+      case "auto" -> {
+        Optional<String> why =
+            kubernetes.apiUrl() != null && !kubernetes.apiUrl().isBlank()
+                ? Optional.of("nightshift.kubernetes.api-url is set")
+                : KubernetesClients.detect();
+        yield why.isPresent() ? kubernetes(kind, kubernetes, why.get()) : local(kind, dataDir);
       }
-      case "kubernetes" ->
-          throw new ConfigurationException(
-              "nightshift.executor=kubernetes: the Kubernetes executor is not in this version yet;"
-                  + " use auto or local");
       default ->
           throw new ConfigurationException(
               "nightshift.executor must be auto, local or kubernetes, not \"" + kind + "\"");
     };
+  }
+
+  private static Executor local(String kind, Path dataDir) {
+    LOG.info(
+        "Executor: local (nightshift.executor={}): steps run as processes of this machine", kind);
+    return new LocalExecutor(dataDir);
+  }
+
+  private static Executor kubernetes(String kind, KubernetesConfig config, String why) {
+    Set<String> namespaces =
+        new LinkedHashSet<>(
+            config.namespaces() == null || config.namespaces().isEmpty()
+                ? Set.of(KubernetesClients.ownNamespace())
+                : config.namespaces());
+    namespaces.removeIf(String::isBlank);
+    LOG.info(
+        "Executor: kubernetes (nightshift.executor={}, {}): steps run as Jobs in {}",
+        kind,
+        why,
+        namespaces.contains("*") ? "every namespace" : String.join(", ", namespaces));
+    return new KubernetesExecutor(
+        KubernetesClients.client(config),
+        KubernetesClients.watching(config),
+        namespaces,
+        config.createRetryLimit());
   }
 }

@@ -115,7 +115,7 @@ class LeaderRestartIT {
       awaitLaunched("cleanup 1");
     }
     Files.createFile(work.resolve("go"));
-    awaitFile(dataDir.resolve("steps/nightly-1-cleanup.exit"));
+    awaitFile(dataDir.resolve("steps/restart/nightly-1-cleanup.exit"));
 
     try (NightshiftNode second = NightshiftNode.start(node(database, "second"))) {
       JsonNode done = Json.parse(second.get("/api/v1/runs/" + id + "?wait=30s").body());
@@ -143,15 +143,18 @@ class LeaderRestartIT {
     try (NightshiftNode first = NightshiftNode.start(node(database, "first"))) {
       first.put("/api/v1/namespaces/restart/workflows/lost", "application/yaml", workflow);
       id = startRun(first, "/api/v1/namespaces/restart/workflows/lost/runs");
-      awaitFile(dataDir.resolve("steps/lost-1-long.pid"));
+      awaitFile(dataDir.resolve("steps/restart/lost-1-long.pid"));
     }
     // The whole tree, by force, as a machine restart would: no exit code gets recorded.
     long pid =
-        Long.parseLong(Files.readString(dataDir.resolve("steps/lost-1-long.pid")).split(" ")[0]);
+        Long.parseLong(
+            Files.readString(dataDir.resolve("steps/restart/lost-1-long.pid")).split(" ")[0]);
+    // The wrapper first, so that it cannot record how its child ended.
     ProcessHandle wrapper = ProcessHandle.of(pid).orElseThrow();
-    wrapper.descendants().forEach(ProcessHandle::destroyForcibly);
+    List<ProcessHandle> children = wrapper.descendants().toList();
     wrapper.destroyForcibly();
     wrapper.onExit().get();
+    children.forEach(ProcessHandle::destroyForcibly);
 
     try (NightshiftNode second = NightshiftNode.start(node(database, "second"))) {
       JsonNode run = second.awaitRun(id, r -> r.at("/steps/0/status").asText().equals("Failed"));

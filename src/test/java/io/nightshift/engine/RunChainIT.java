@@ -347,8 +347,10 @@ class RunChainIT {
 
     assertThat(history.get("items").findValuesAsText("id")).containsExactly(ids.get(3), ids.get(2));
     assertThat(node.get("/api/v1/runs/" + ids.get(0)).statusCode()).isEqualTo(404);
-    assertThat(java.nio.file.Files.exists(dataDir.resolve("steps/limited-1-work.log"))).isFalse();
-    assertThat(java.nio.file.Files.exists(dataDir.resolve("steps/limited-4-work.log"))).isTrue();
+    assertThat(java.nio.file.Files.exists(dataDir.resolve("steps/local/limited-1-work.log")))
+        .isFalse();
+    assertThat(java.nio.file.Files.exists(dataDir.resolve("steps/local/limited-4-work.log")))
+        .isTrue();
   }
 
   @Test

@@ -61,7 +61,8 @@ public class LocalExecutor implements Executor {
     if (adopt(launch, onEnd)) {
       return; // launched before, by this node or one that was leader then
     }
-    Optional<LocalProcess> leftover = LocalProcess.find(steps, launch.name());
+    Path dir = steps.resolve(launch.namespace());
+    Optional<LocalProcess> leftover = LocalProcess.find(dir, launch.name());
     if (leftover.isPresent()) {
       if (leftover.get().alive()) {
         onEnd.accept(
@@ -73,7 +74,7 @@ public class LocalExecutor implements Executor {
                     + "): a workflow deleted and created again while its step still ran"));
         return;
       }
-      LocalProcess.delete(steps, launch.name()); // an ended attempt of a deleted workflow
+      LocalProcess.delete(dir, launch.name()); // an ended attempt of a deleted workflow
     }
     Map<String, String> env = new LinkedHashMap<>(launch.env());
     if (step.env() != null) {
@@ -81,31 +82,37 @@ public class LocalExecutor implements Executor {
     }
     LocalProcess process;
     try {
-      process = LocalProcess.start(steps, launch.name(), launch.runId(), command, env);
+      process = LocalProcess.start(dir, launch.name(), launch.runId(), command, env);
     } catch (UncheckedIOException | IllegalArgumentException e) {
       onEnd.accept(Result.failure("StartFailed", e.getMessage()));
       return;
     }
-    watch(launch.name(), process, onEnd);
+    watch(key(launch.namespace(), launch.name()), process, onEnd);
+  }
+
+  /** Attempts are named per workflow, and a workflow's name is unique in its namespace only. */
+  private static String key(String namespace, String name) {
+    return namespace + "/" + name;
   }
 
   @Override
   public boolean adopt(Launch launch, Consumer<Result> onEnd) {
-    Watch current = watched.get(launch.name());
+    String key = key(launch.namespace(), launch.name());
+    Watch current = watched.get(key);
     if (current != null) {
       current.onEnd().set(onEnd);
       return true;
     }
     Optional<LocalProcess> found =
-        LocalProcess.find(steps, launch.name())
+        LocalProcess.find(steps.resolve(launch.namespace()), launch.name())
             .filter(process -> process.runId().equals(launch.runId()));
-    found.ifPresent(process -> watch(launch.name(), process, onEnd));
+    found.ifPresent(process -> watch(key, process, onEnd));
     return found.isPresent();
   }
 
-  private void watch(String name, LocalProcess process, Consumer<Result> onEnd) {
+  private void watch(String key, LocalProcess process, Consumer<Result> onEnd) {
     Watch watch = new Watch(process, new AtomicReference<>(onEnd));
-    Watch earlier = watched.putIfAbsent(name, watch);
+    Watch earlier = watched.putIfAbsent(key, watch);
     if (earlier != null) {
       earlier.onEnd().set(onEnd);
       return;
@@ -120,7 +127,7 @@ public class LocalExecutor implements Executor {
                   watch.onEnd().get().accept(result(code, error));
                 }
               } finally {
-                watched.remove(name, watch);
+                watched.remove(key, watch);
               }
             });
   }
@@ -156,23 +163,35 @@ public class LocalExecutor implements Executor {
   }
 
   @Override
-  public void cancel(String name) {
-    Watch watch = watched.get(name);
+  public void cancel(String namespace, String name) {
+    Watch watch = watched.get(key(namespace, name));
     Optional<LocalProcess> process =
-        watch != null ? Optional.of(watch.process()) : LocalProcess.find(steps, name);
+        watch != null
+            ? Optional.of(watch.process())
+            : LocalProcess.find(steps.resolve(namespace), name);
     process.ifPresent(found -> found.kill(KILL_GRACE));
   }
 
   @Override
-  public void delete(String name) {
-    LocalProcess.delete(steps, name);
+  public void delete(String namespace, String name) {
+    LocalProcess.delete(steps.resolve(namespace), name);
   }
 
   @Override
-  public Optional<String> logs(String name) {
-    Path log = steps.resolve(name + ".log");
+  public Optional<String> logs(String namespace, String name, OptionalInt tailLines) {
+    Path log = steps.resolve(namespace).resolve(name + ".log");
     try {
-      return Files.exists(log) ? Optional.of(Files.readString(log)) : Optional.empty();
+      if (!Files.exists(log)) {
+        return Optional.empty();
+      }
+      String text = Files.readString(log);
+      if (tailLines.isEmpty()) {
+        return Optional.of(text);
+      }
+      List<String> lines = text.lines().toList();
+      List<String> tail =
+          lines.subList(Math.max(0, lines.size() - tailLines.getAsInt()), lines.size());
+      return Optional.of(tail.isEmpty() ? "" : String.join("\n", tail) + "\n");
     } catch (java.io.IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -182,7 +201,8 @@ public class LocalExecutor implements Executor {
    * Stops reporting: the processes keep running, and the next leader on this machine takes them
    * over.
    */
-  public void stop() {
+  @Override
+  public void close() {
     stopped = true;
     watched.clear();
   }

@@ -176,10 +176,7 @@ public class Engine {
                     workflow.get().spec().failedRunsHistoryLimit(),
                     now().minus(HISTORY_GRACE))));
     for (RunRepository.Attempt attempt : deleted) {
-      for (int n = 1; n <= attempt.attempt(); n++) {
-        executor.delete(
-            namespace, JobNames.of(attempt.workflow(), attempt.seq(), attempt.step(), n));
-      }
+      JobNames.upTo(attempt).forEach(job -> executor.delete(namespace, job));
     }
   }
 

@@ -1,9 +1,12 @@
 package io.nightshift.engine;
 
+import io.nightshift.store.RunRepository;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * Deterministic names for a step's attempts: {@code <workflow>-<seq>-<step>}, with {@code -<n>} for
@@ -28,6 +31,15 @@ public final class JobNames {
       head = head.substring(0, head.length() - 1);
     }
     return head + "-" + hash;
+  }
+
+  /** The names of every attempt of a step up to {@code attempt.attempt()}. */
+  public static List<String> upTo(RunRepository.Attempt attempt) {
+    List<String> names = new ArrayList<>();
+    for (int n = 1; n <= attempt.attempt(); n++) {
+      names.add(of(attempt.workflow(), attempt.seq(), attempt.step(), n));
+    }
+    return names;
   }
 
   private static byte[] sha256(String text) {

@@ -160,6 +160,33 @@ public class RunRepository {
   /** A step attempt whose resources (a Job, a log) go with its run. */
   public record Attempt(String workflow, long seq, String step, int attempt) {}
 
+  /** The attempts of every run of a workflow: what its Jobs and processes are named. */
+  public List<Attempt> attemptsOf(String namespace, String workflow) {
+    return jdbc.inTransaction(
+        connection -> {
+          try (PreparedStatement statement =
+              connection.prepareStatement(
+                  "SELECT r.workflow, r.seq, s.name, s.attempt FROM run_steps s JOIN runs r ON"
+                      + " r.id = s.run_id WHERE r.namespace = ? AND r.workflow = ? AND"
+                      + " s.attempt > 0")) {
+            statement.setString(1, namespace);
+            statement.setString(2, workflow);
+            List<Attempt> attempts = new ArrayList<>();
+            try (ResultSet result = statement.executeQuery()) {
+              while (result.next()) {
+                attempts.add(
+                    new Attempt(
+                        result.getString(1),
+                        result.getLong(2),
+                        result.getString(3),
+                        result.getInt(4)));
+              }
+            }
+            return attempts;
+          }
+        });
+  }
+
   /**
    * Deletes a workflow's ended runs beyond its history limits, newest kept: Succeeded runs past
    * {@code succeededLimit}, the others (Failed, Cancelled, Skipped, Missed) past {@code

@@ -122,13 +122,20 @@ public class WorkflowRepository {
   }
 
   public boolean delete(String namespace, String name) {
-    return delete(namespace, name, () -> {});
+    return delete(namespace, name, () -> {}, () -> {});
   }
 
-  /** Deletes the row; {@code afterDelete} runs in the same transaction when there was one. */
-  public boolean delete(String namespace, String name, Runnable afterDelete) {
+  /**
+   * Deletes the row, and its runs with it; {@code beforeDelete} and {@code afterDelete} run in the
+   * same transaction when there is a row, before and after the delete.
+   */
+  public boolean delete(
+      String namespace, String name, Runnable beforeDelete, Runnable afterDelete) {
     return jdbc.inTransaction(
         connection -> {
+          if (select(connection, namespace, name, true).isPresent()) {
+            beforeDelete.run();
+          }
           try (PreparedStatement statement =
               connection.prepareStatement(
                   "DELETE FROM workflows WHERE namespace = ? AND name = ?")) {

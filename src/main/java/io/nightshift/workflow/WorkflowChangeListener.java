@@ -9,5 +9,11 @@ public interface WorkflowChangeListener {
   /** The workflow was created or replaced, or suspended or resumed. */
   void applied(Workflow workflow);
 
+  /**
+   * The workflow is about to be deleted, with its runs: what they left (Jobs, processes, logs) can
+   * still be found.
+   */
+  default void deleting(String namespace, String name) {}
+
   void deleted(String namespace, String name);
 }

@@ -111,8 +111,9 @@ public class WorkflowService {
   }
 
   public void delete(String namespace, String name) {
+    Runnable notifyDeleting = () -> listeners.forEach(l -> l.deleting(namespace, name));
     Runnable notifyDeleted = () -> listeners.forEach(l -> l.deleted(namespace, name));
-    if (!repository.delete(namespace, name, notifyDeleted)) {
+    if (!repository.delete(namespace, name, notifyDeleting, notifyDeleted)) {
       throw new WorkflowNotFoundException(namespace, name);
     }
   }

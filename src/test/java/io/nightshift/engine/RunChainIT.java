@@ -217,6 +217,30 @@ class RunChainIT {
   }
 
   @Test
+  void deleting_the_workflow_stops_its_running_step_and_removes_what_its_runs_left()
+      throws Exception {
+    node.put(
+        "/api/v1/namespaces/local/workflows/doomed",
+        "application/yaml",
+        chain("sleep 300", "Allow"));
+    String id = Json.parse(runNow("doomed", "{}", null).body()).get("id").asText();
+    node.awaitRun(id, run -> status(run, "cleanup").equals("Running"));
+    java.nio.file.Path steps = dataDir.resolve("steps/local");
+    long pid =
+        Long.parseLong(
+            java.nio.file.Files.readString(steps.resolve("doomed-1-cleanup.pid")).split(" ")[0]);
+
+    assertThat(node.delete("/api/v1/namespaces/local/workflows/doomed").statusCode())
+        .isEqualTo(204);
+
+    // A step left running would sleep for 300 s: this times out and fails instead.
+    ProcessHandle.of(pid).ifPresent(p -> p.onExit().join());
+    assertThat(java.nio.file.Files.exists(steps.resolve("doomed-1-backup.log"))).isFalse();
+    assertThat(java.nio.file.Files.exists(steps.resolve("doomed-1-cleanup.pid"))).isFalse();
+    assertThat(node.get("/api/v1/runs/" + id).statusCode()).isEqualTo(404);
+  }
+
+  @Test
   void the_same_idempotency_key_gives_the_same_run() {
     node.put(
         "/api/v1/namespaces/local/workflows/keyed", "application/yaml", chain("true", "Allow"));

@@ -1,0 +1,417 @@
+package io.nightshift.executor.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.nightshift.cluster.LeaderElector;
+import io.nightshift.testsupport.Definitions;
+import io.nightshift.testsupport.Json;
+import io.nightshift.testsupport.NightshiftNode;
+import io.nightshift.testsupport.PostgresFixture;
+import io.nightshift.testsupport.kube.FakeKubernetes;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs on the Kubernetes executor, end to end through the HTTP API, against a fake API server over
+ * real HTTP whose Jobs the tests move to Complete or Failed as a Job controller would.
+ */
+class KubernetesRunsIT {
+
+  private static final String NS = "data";
+  private static final Duration JOB_WAIT = Duration.ofSeconds(20);
+
+  private static FakeKubernetes kube;
+  private static PostgresFixture.Database database;
+  private static NightshiftNode node;
+
+  private static Map<String, Object> node(String id) {
+    return NightshiftNode.on(
+        database,
+        "nightshift.executor",
+        "kubernetes",
+        "nightshift.kubernetes.api-url",
+        kube.url(),
+        "nightshift.kubernetes.namespaces",
+        NS,
+        "nightshift.cluster.node-id",
+        id,
+        "nightshift.cluster.renew-interval",
+        "100ms",
+        "nightshift.engine.interval",
+        "100ms");
+  }
+
+  @BeforeAll
+  static void start() {
+    kube = FakeKubernetes.start();
+    database = PostgresFixture.newDatabase();
+    node = NightshiftNode.start(node("solo"));
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+    kube.close();
+  }
+
+  /** backup, then cleanup, then an Indexed ETL; notify runs only when something failed. */
+  private static String nightly() {
+    return """
+        apiVersion: nightshift.io/v1
+        kind: Workflow
+        spec:
+          parameters: {retentionDays: "14"}
+          steps:
+            - name: backup
+              image: postgres:16
+              command: [sh, -c, 'pg_dump "$DATABASE" | gzip > /backups/db.sql.gz']
+              env:
+                - {name: DATABASE, value: orders}
+                - name: PGPASSWORD
+                  valueFrom: {secretKeyRef: {name: orders-db, key: password}}
+              resources: {requests: {cpu: 100m, memory: 256Mi}}
+              backoffLimit: 1
+            - name: cleanup
+              dependsOn: [backup]
+              image: busybox:1.36
+              command: [sh, -c, 'find /backups -mtime +$RETENTION_DAYS -delete']
+            - name: etl
+              dependsOn: [cleanup]
+              jobTemplate:
+                completionMode: Indexed
+                completions: 4
+                parallelism: 2
+                template:
+                  spec:
+                    containers:
+                      - {name: etl, image: "etl:2.1", args: [--shard, "$(JOB_COMPLETION_INDEX)"]}
+            - name: notify
+              dependsOn: [etl]
+              when: failed
+              image: curlimages/curl:8.10.1
+              command: [sh, -c, 'echo failed']
+        """;
+  }
+
+  private static String runNow(NightshiftNode via, String workflow) {
+    HttpResponse<String> response =
+        via.send(
+            via.request("/api/v1/namespaces/" + NS + "/workflows/" + workflow + "/runs")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")));
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    return Json.parse(response.body()).get("id").asText();
+  }
+
+  private static String stepStatus(JsonNode run, String name) {
+    for (JsonNode step : run.get("steps")) {
+      if (step.get("name").asText().equals(name)) {
+        return step.get("status").asText();
+      }
+    }
+    return "";
+  }
+
+  private static JsonNode step(JsonNode run, String name) {
+    for (JsonNode step : run.get("steps")) {
+      if (step.get("name").asText().equals(name)) {
+        return step;
+      }
+    }
+    throw new AssertionError("no step " + name + " in " + run);
+  }
+
+  private static Map<String, String> env(Job job) {
+    return job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+        .collect(
+            Collectors.toMap(
+                EnvVar::getName,
+                variable ->
+                    variable.getValueFrom() != null
+                        ? "secret:" + variable.getValueFrom().getSecretKeyRef().getName()
+                        : variable.getValue()));
+  }
+
+  @Test
+  void each_job_is_created_only_after_its_parent_completed_with_the_steps_spec_labels_and_env() {
+    node.put("/api/v1/namespaces/" + NS + "/workflows/chain", "application/yaml", nightly());
+    String id = runNow(node, "chain");
+
+    Job backup = kube.jobs().awaitJob(NS, "chain-1-backup", JOB_WAIT);
+    assertThat(kube.jobs().job(NS, "chain-1-cleanup")).as("cleanup waits for backup").isEmpty();
+    assertThat(backup.getMetadata().getLabels())
+        .containsEntry("app.kubernetes.io/managed-by", "nightshift")
+        .containsEntry("nightshift.io/workflow", "chain")
+        .containsEntry("nightshift.io/run", id)
+        .containsEntry("nightshift.io/step", "backup");
+    assertThat(backup.getMetadata().getAnnotations())
+        .containsEntry("nightshift.io/attempt", "1")
+        .containsKey("nightshift.io/scheduled-time");
+    assertThat(backup.getSpec().getBackoffLimit()).isEqualTo(1);
+    var container = backup.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(container.getImage()).isEqualTo("postgres:16");
+    assertThat(container.getResources().getRequests().get("memory").toString()).isEqualTo("256Mi");
+    assertThat(backup.getSpec().getTemplate().getSpec().getRestartPolicy()).isEqualTo("Never");
+    assertThat(env(backup))
+        .containsEntry("DATABASE", "orders")
+        .containsEntry("PGPASSWORD", "secret:orders-db")
+        .containsEntry("RETENTION_DAYS", "14")
+        .containsEntry("NIGHTSHIFT_RUN_ID", id)
+        .containsEntry("NIGHTSHIFT_STEP", "backup")
+        .containsEntry("NIGHTSHIFT_ATTEMPT", "1");
+
+    kube.jobs().complete(NS, "chain-1-backup");
+    kube.jobs().awaitJob(NS, "chain-1-cleanup", JOB_WAIT);
+    assertThat(kube.jobs().job(NS, "chain-1-etl")).as("etl waits for cleanup").isEmpty();
+    kube.jobs().complete(NS, "chain-1-cleanup");
+    Job etl = kube.jobs().awaitJob(NS, "chain-1-etl", JOB_WAIT);
+    assertThat(etl.getSpec().getCompletionMode()).isEqualTo("Indexed");
+    assertThat(etl.getSpec().getCompletions()).isEqualTo(4);
+    assertThat(etl.getSpec().getParallelism()).isEqualTo(2);
+    assertThat(etl.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+        .containsExactly("--shard", "$(JOB_COMPLETION_INDEX)");
+    kube.jobs().complete(NS, "chain-1-etl");
+
+    JsonNode done = node.awaitRun(id, run -> run.get("status").asText().equals("Succeeded"));
+    assertThat(stepStatus(done, "notify")).isEqualTo("Skipped");
+    assertThat(step(done, "etl").get("jobName").asText()).isEqualTo("chain-1-etl");
+    assertThat(kube.jobCreations(NS).stream().filter(name -> name.startsWith("chain-")).toList())
+        .containsExactly("chain-1-backup", "chain-1-cleanup", "chain-1-etl");
+  }
+
+  @Test
+  void the_nightly_maintenance_example_runs_its_chain_of_jobs_end_to_end() {
+    assertThat(
+            node.put(
+                    "/api/v1/namespaces/" + NS + "/workflows/nightly-maintenance",
+                    "application/yaml",
+                    Definitions.example("nightly-maintenance.yaml"))
+                .statusCode())
+        .isEqualTo(201);
+    String id = runNow(node, "nightly-maintenance");
+
+    for (String step : List.of("backup", "cleanup", "etl")) {
+      Job job = kube.jobs().awaitJob(NS, "nightly-maintenance-1-" + step, JOB_WAIT);
+      assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+          .extracting(EnvVar::getName)
+          .contains("DATABASE", "RETENTION_DAYS", "NIGHTSHIFT_RUN_ID");
+      kube.jobs().complete(NS, job.getMetadata().getName());
+    }
+
+    JsonNode done = node.awaitRun(id, run -> run.get("status").asText().equals("Succeeded"));
+    assertThat(stepStatus(done, "notify-failure")).isEqualTo("Skipped");
+    Job backup = kube.jobs().job(NS, "nightly-maintenance-1-backup").orElseThrow();
+    assertThat(
+            backup
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getVolumes()
+                .get(0)
+                .getPersistentVolumeClaim()
+                .getClaimName())
+        .isEqualTo("backups");
+  }
+
+  @Test
+  void a_failed_job_gives_its_reason_to_the_step_skips_its_dependants_and_runs_the_failure_step() {
+    node.put("/api/v1/namespaces/" + NS + "/workflows/failing", "application/yaml", nightly());
+    String id = runNow(node, "failing");
+    kube.jobs().awaitJob(NS, "failing-1-backup", JOB_WAIT);
+
+    kube.jobs()
+        .fail(
+            NS,
+            "failing-1-backup",
+            "BackoffLimitExceeded",
+            "Job has reached the specified backoff limit");
+    kube.jobs().awaitJob(NS, "failing-1-notify", JOB_WAIT);
+    kube.jobs().complete(NS, "failing-1-notify");
+
+    JsonNode done = node.awaitRun(id, run -> run.get("status").asText().equals("Failed"));
+    assertThat(step(done, "backup").get("reason").asText()).isEqualTo("BackoffLimitExceeded");
+    assertThat(step(done, "backup").get("message").asText())
+        .isEqualTo("Job has reached the specified backoff limit");
+    assertThat(stepStatus(done, "cleanup")).isEqualTo("Skipped");
+    assertThat(stepStatus(done, "etl")).isEqualTo("Skipped");
+    assertThat(stepStatus(done, "notify")).isEqualTo("Succeeded");
+    assertThat(kube.jobs().job(NS, "failing-1-cleanup")).isEmpty();
+  }
+
+  @Test
+  void cancel_deletes_the_running_job() {
+    node.put("/api/v1/namespaces/" + NS + "/workflows/cancelled", "application/yaml", nightly());
+    String id = runNow(node, "cancelled");
+    kube.jobs().awaitJob(NS, "cancelled-1-backup", JOB_WAIT);
+
+    assertThat(node.post("/api/v1/runs/" + id + "/cancel").statusCode()).isEqualTo(202);
+
+    JsonNode done = node.awaitRun(id, run -> run.get("status").asText().equals("Cancelled"));
+    assertThat(stepStatus(done, "backup")).isEqualTo("Cancelled");
+    awaitDeleted("cancelled-1-backup");
+  }
+
+  @Test
+  void a_job_deleted_from_under_a_running_step_fails_it_with_job_deleted() {
+    node.put("/api/v1/namespaces/" + NS + "/workflows/pulled", "application/yaml", nightly());
+    String id = runNow(node, "pulled");
+    kube.jobs().awaitJob(NS, "pulled-1-backup", JOB_WAIT);
+
+    kube.client().batch().v1().jobs().inNamespace(NS).withName("pulled-1-backup").delete();
+
+    kube.jobs().awaitJob(NS, "pulled-1-notify", JOB_WAIT);
+    kube.jobs().complete(NS, "pulled-1-notify");
+    JsonNode done = node.awaitRun(id, run -> run.get("status").asText().equals("Failed"));
+    assertThat(step(done, "backup").get("reason").asText()).isEqualTo("JobDeleted");
+  }
+
+  @Test
+  void under_injected_500s_and_429s_every_run_succeeds_and_no_job_is_created_twice() {
+    node.put("/api/v1/namespaces/" + NS + "/workflows/flaky", "application/yaml", nightly());
+    String jobs = "/apis/batch/v1/namespaces/" + NS + "/jobs";
+    kube.fail("POST", jobs, 500, 2);
+    kube.throttle("POST", jobs, 1, 1);
+    kube.fail("POST", jobs, 503, 1);
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      ids.add(runNow(node, "flaky"));
+    }
+
+    for (int seq = 1; seq <= 3; seq++) {
+      for (String step : List.of("backup", "cleanup", "etl")) {
+        String name = "flaky-" + seq + "-" + step;
+        kube.jobs().awaitJob(NS, name, JOB_WAIT);
+        kube.jobs().complete(NS, name);
+      }
+    }
+
+    for (String id : ids) {
+      JsonNode done = node.awaitRun(id, run -> run.get("status").asText().equals("Succeeded"));
+      assertThat(done.get("status").asText()).isEqualTo("Succeeded");
+    }
+    List<String> created =
+        kube.jobCreations(NS).stream().filter(name -> name.startsWith("flaky-")).toList();
+    assertThat(created).hasSize(9).doesNotHaveDuplicates();
+    int attempts = 0;
+    for (String name : created) {
+      attempts += kube.createAttempts(NS, name);
+    }
+    assertThat(attempts).as("the 4 refused creates were tried again").isEqualTo(13);
+  }
+
+  @Test
+  void a_step_in_a_namespace_not_allowed_fails_saying_where_jobs_may_go() {
+    node.put(
+        "/api/v1/namespaces/elsewhere/workflows/stray",
+        "application/yaml",
+        """
+        apiVersion: nightshift.io/v1
+        kind: Workflow
+        spec:
+          steps:
+            - {name: only, image: busybox:1.36, command: ["true"]}
+        """);
+    HttpResponse<String> response =
+        node.send(
+            node.request("/api/v1/namespaces/elsewhere/workflows/stray/runs?wait=20s")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")));
+
+    JsonNode run = Json.parse(response.body());
+    assertThat(run.get("status").asText()).as(run.toString()).isEqualTo("Failed");
+    assertThat(step(run, "only").get("reason").asText()).isEqualTo("NamespaceNotAllowed");
+    assertThat(step(run, "only").get("message").asText()).contains(NS).contains("elsewhere");
+  }
+
+  @Test
+  void the_logs_of_a_steps_pods_are_served_each_under_a_header_and_404_once_they_are_gone() {
+    node.put("/api/v1/namespaces/" + NS + "/workflows/logged", "application/yaml", nightly());
+    String id = runNow(node, "logged");
+    kube.jobs().awaitJob(NS, "logged-1-backup", JOB_WAIT);
+    String pod = kube.jobs().start(NS, "logged-1-backup");
+    kube.podLog(NS, pod, "dumping orders\n42 rows\ndone\n");
+    node.awaitRun(id, run -> stepStatus(run, "backup").equals("Running"));
+
+    HttpResponse<String> logs = node.get("/api/v1/runs/" + id + "/steps/backup/logs");
+    HttpResponse<String> tail = node.get("/api/v1/runs/" + id + "/steps/backup/logs?tailLines=1");
+
+    assertThat(logs.statusCode()).isEqualTo(200);
+    assertThat(logs.body()).isEqualTo("==> pod " + pod + " <==\ndumping orders\n42 rows\ndone\n");
+    assertThat(tail.body()).isEqualTo("==> pod " + pod + " <==\ndone\n");
+
+    kube.client().pods().inNamespace(NS).withName(pod).delete();
+    HttpResponse<String> gone = node.get("/api/v1/runs/" + id + "/steps/backup/logs");
+    assertThat(gone.statusCode()).isEqualTo(404);
+    assertThat(gone.body()).contains("is gone");
+  }
+
+  @Test
+  void two_nodes_the_leader_stopped_while_a_job_runs_the_other_adopts_it_and_no_job_is_doubled()
+      throws Exception {
+    NightshiftNode other = NightshiftNode.start(node("other"));
+    List<NightshiftNode> nodes = new ArrayList<>(List.of(node, other));
+    NightshiftNode leader = null;
+    try {
+      node.put("/api/v1/namespaces/" + NS + "/workflows/handover", "application/yaml", nightly());
+      String id = runNow(other, "handover");
+      kube.jobs().awaitJob(NS, "handover-1-backup", JOB_WAIT);
+      leader = leaderOf(nodes);
+      NightshiftNode survivor = leader == node ? other : node;
+
+      leader.close();
+      // The Job completes while the leadership moves.
+      kube.jobs().complete(NS, "handover-1-backup");
+      kube.jobs().awaitJob(NS, "handover-1-cleanup", JOB_WAIT);
+      kube.jobs().complete(NS, "handover-1-cleanup");
+      kube.jobs().awaitJob(NS, "handover-1-etl", JOB_WAIT);
+      kube.jobs().complete(NS, "handover-1-etl");
+
+      JsonNode done = survivor.awaitRun(id, run -> run.get("status").asText().equals("Succeeded"));
+      assertThat(done.get("steps").findValuesAsText("attempt")).containsOnly("1", "0");
+      assertThat(
+              kube.jobCreations(NS).stream().filter(name -> name.startsWith("handover-")).toList())
+          .containsExactly("handover-1-backup", "handover-1-cleanup", "handover-1-etl");
+    } finally {
+      if (leader == node) {
+        node = other; // the class's node for the tests after this one
+      } else if (leader == null) {
+        other.close();
+      }
+    }
+  }
+
+  private static NightshiftNode leaderOf(List<NightshiftNode> nodes) throws InterruptedException {
+    for (int i = 0; i < 200; i++) {
+      for (NightshiftNode candidate : nodes) {
+        if (candidate.context().getBean(LeaderElector.class).isLeader()) {
+          return candidate;
+        }
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no leader");
+  }
+
+  private static void awaitDeleted(String name) {
+    for (int i = 0; i < 200 && !kube.jobs().deleted(NS, name); i++) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    assertThat(kube.jobs().deleted(NS, name)).as(name + " deleted").isTrue();
+  }
+}

@@ -310,6 +310,105 @@ class KubernetesRunsIT {
     assertThat(attempts).as("the 4 refused creates were tried again").isEqualTo(13);
   }
 
+  private static String single(String workflow, String extra) {
+    node.put(
+        "/api/v1/namespaces/" + NS + "/workflows/" + workflow,
+        "application/yaml",
+        """
+        apiVersion: nightshift.io/v1
+        kind: Workflow
+        spec:
+          %s
+          steps:
+            - {name: only, image: busybox:1.36, command: ["true"]}
+        """
+            .formatted(extra));
+    return runNow(node, workflow);
+  }
+
+  @Test
+  void a_create_refused_with_403_or_422_fails_the_step_with_the_api_servers_message() {
+    String jobs = "/apis/batch/v1/namespaces/" + NS + "/jobs";
+    kube.fail("POST", jobs, 403, 1);
+    String forbidden = single("forbidden", "parameters: {}");
+    JsonNode run = node.awaitRun(forbidden, r -> r.get("status").asText().equals("Failed"));
+    assertThat(step(run, "only").get("reason").asText()).isEqualTo("Forbidden");
+    assertThat(step(run, "only").get("message").asText()).isNotBlank();
+
+    kube.fail("POST", jobs, 422, 1);
+    String invalid = single("invalid", "parameters: {}");
+    run = node.awaitRun(invalid, r -> r.get("status").asText().equals("Failed"));
+    assertThat(step(run, "only").get("reason").asText()).isEqualTo("Invalid");
+    assertThat(kube.jobs().job(NS, "forbidden-1-only")).isEmpty();
+  }
+
+  @Test
+  void a_job_of_the_same_name_that_is_not_this_steps_is_never_adopted() {
+    kube.client()
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(NS)
+        .resource(
+            new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder()
+                .withNewMetadata()
+                .withName("squatted-1-only")
+                .withLabels(Map.of("app.kubernetes.io/managed-by", "someone-else"))
+                .endMetadata()
+                .withNewSpec()
+                .withNewTemplate()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("x")
+                .withImage("busybox")
+                .endContainer()
+                .withRestartPolicy("Never")
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build())
+        .create();
+
+    String id = single("squatted", "parameters: {}");
+
+    JsonNode run = node.awaitRun(id, r -> r.get("status").asText().equals("Failed"));
+    assertThat(step(run, "only").get("reason").asText()).isEqualTo("AlreadyExists");
+    assertThat(kube.jobs().job(NS, "squatted-1-only").orElseThrow().getMetadata().getLabels())
+        .as("the other Job is left as it was")
+        .containsEntry("app.kubernetes.io/managed-by", "someone-else");
+  }
+
+  @Test
+  void deleting_the_workflow_deletes_its_running_job() {
+    String id = single("removed", "parameters: {}");
+    kube.jobs().awaitJob(NS, "removed-1-only", JOB_WAIT);
+    node.awaitRun(id, run -> stepStatus(run, "only").equals("Running"));
+
+    assertThat(node.delete("/api/v1/namespaces/" + NS + "/workflows/removed").statusCode())
+        .isEqualTo(204);
+
+    awaitDeleted("removed-1-only");
+  }
+
+  @Test
+  void runs_beyond_the_history_limits_are_deleted_with_their_jobs() {
+    String first = single("limited", "successfulRunsHistoryLimit: 1");
+    kube.jobs().awaitJob(NS, "limited-1-only", JOB_WAIT);
+    kube.jobs().complete(NS, "limited-1-only");
+    node.awaitRun(first, run -> run.get("status").asText().equals("Succeeded"));
+    String second = runNow(node, "limited");
+    kube.jobs().awaitJob(NS, "limited-2-only", JOB_WAIT);
+    kube.jobs().complete(NS, "limited-2-only");
+    node.awaitRun(second, run -> run.get("status").asText().equals("Succeeded"));
+
+    // Ended runs beyond the limits stay for a minute, for clients waiting on them.
+    node.clock().tick(Duration.ofSeconds(61));
+
+    awaitDeleted("limited-1-only");
+    assertThat(node.get("/api/v1/runs/" + first).statusCode()).isEqualTo(404);
+    assertThat(kube.jobs().job(NS, "limited-2-only")).isPresent();
+  }
+
   @Test
   void a_step_in_a_namespace_not_allowed_fails_saying_where_jobs_may_go() {
     node.put(

@@ -160,6 +160,19 @@ public class RunRepository {
   /** A step attempt whose resources (a Job, a log) go with its run. */
   public record Attempt(String workflow, long seq, String step, int attempt) {}
 
+  /** Reads (workflow, seq, step, attempt) rows. */
+  private static List<Attempt> attempts(PreparedStatement statement) throws SQLException {
+    List<Attempt> attempts = new ArrayList<>();
+    try (ResultSet result = statement.executeQuery()) {
+      while (result.next()) {
+        attempts.add(
+            new Attempt(
+                result.getString(1), result.getLong(2), result.getString(3), result.getInt(4)));
+      }
+    }
+    return attempts;
+  }
+
   /** The attempts of every run of a workflow: what its Jobs and processes are named. */
   public List<Attempt> attemptsOf(String namespace, String workflow) {
     return jdbc.inTransaction(
@@ -171,18 +184,7 @@ public class RunRepository {
                       + " s.attempt > 0")) {
             statement.setString(1, namespace);
             statement.setString(2, workflow);
-            List<Attempt> attempts = new ArrayList<>();
-            try (ResultSet result = statement.executeQuery()) {
-              while (result.next()) {
-                attempts.add(
-                    new Attempt(
-                        result.getString(1),
-                        result.getLong(2),
-                        result.getString(3),
-                        result.getInt(4)));
-              }
-            }
-            return attempts;
+            return attempts(statement);
           }
         });
   }
@@ -217,15 +219,7 @@ public class RunRepository {
       statement.setInt(3, succeededLimit);
       statement.setInt(4, otherLimit);
       statement.setTimestamp(5, Jdbc.timestamp(endedBefore));
-      List<Attempt> attempts = new ArrayList<>();
-      try (ResultSet result = statement.executeQuery()) {
-        while (result.next()) {
-          attempts.add(
-              new Attempt(
-                  result.getString(1), result.getLong(2), result.getString(3), result.getInt(4)));
-        }
-      }
-      return attempts;
+      return attempts(statement);
     }
   }
 

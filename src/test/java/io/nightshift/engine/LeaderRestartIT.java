@@ -84,7 +84,7 @@ class LeaderRestartIT {
       String id = startRun(any, "/api/v1/namespaces/handover/workflows/nightly/runs");
       awaitLaunched("cleanup 1");
 
-      NightshiftNode leader = leaderOf(nodes);
+      NightshiftNode leader = NightshiftNode.leaderOf(nodes);
       String before = leader.context().getBean(LeaderElector.class).nodeId();
       leader.close();
       nodes.remove(leader);
@@ -201,21 +201,9 @@ class LeaderRestartIT {
     assertThat(file).exists();
   }
 
-  private static NightshiftNode leaderOf(List<NightshiftNode> nodes) throws InterruptedException {
-    for (int i = 0; i < 200; i++) {
-      for (NightshiftNode node : nodes) {
-        if (node.context().getBean(LeaderElector.class).isLeader()) {
-          return node;
-        }
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("no leader");
-  }
-
   private static NightshiftNode awaitNewLeader(List<NightshiftNode> nodes, String before)
       throws InterruptedException {
-    NightshiftNode next = leaderOf(nodes);
+    NightshiftNode next = NightshiftNode.leaderOf(nodes);
     assertThat(next.context().getBean(LeaderElector.class).nodeId()).isNotEqualTo(before);
     return next;
   }

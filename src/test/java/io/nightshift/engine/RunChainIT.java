@@ -234,7 +234,10 @@ class RunChainIT {
         .isEqualTo(204);
 
     // A step left running would sleep for 300 s: this times out and fails instead.
-    ProcessHandle.of(pid).ifPresent(p -> p.onExit().join());
+    ProcessHandle pidHandle = ProcessHandle.of(pid).orElse(null);
+    if (pidHandle != null) {
+      pidHandle.onExit().get(20, java.util.concurrent.TimeUnit.SECONDS);
+    }
     assertThat(java.nio.file.Files.exists(steps.resolve("doomed-1-backup.log"))).isFalse();
     assertThat(java.nio.file.Files.exists(steps.resolve("doomed-1-cleanup.pid"))).isFalse();
     assertThat(node.get("/api/v1/runs/" + id).statusCode()).isEqualTo(404);

@@ -21,6 +21,14 @@ class ExecutorChoiceIT {
     return NightshiftNode.on(database, "nightshift.executor", executor);
   }
 
+  private static void assumeNoKubernetesAtHand() {
+    assumeTrue(
+        System.getenv("KUBERNETES_SERVICE_HOST") == null
+            && System.getenv("KUBECONFIG") == null
+            && !Files.exists(Path.of(System.getProperty("user.home"), ".kube", "config")),
+        "this machine has a Kubernetes API at hand");
+  }
+
   @Test
   void an_unknown_executor_stops_the_start_with_the_accepted_values() {
     assertThatThrownBy(() -> NightshiftNode.start(with("docker")).close())
@@ -29,11 +37,7 @@ class ExecutorChoiceIT {
 
   @Test
   void kubernetes_without_a_cluster_or_kubeconfig_stops_the_start_saying_so() {
-    assumeTrue(
-        System.getenv("KUBERNETES_SERVICE_HOST") == null
-            && System.getenv("KUBECONFIG") == null
-            && !Files.exists(Path.of(System.getProperty("user.home"), ".kube", "config")),
-        "this machine has a Kubernetes API at hand");
+    assumeNoKubernetesAtHand();
     assertThatThrownBy(() -> NightshiftNode.start(with("kubernetes")).close())
         .hasStackTraceContaining("no Kubernetes API: not in a cluster, and no kubeconfig");
   }
@@ -57,11 +61,7 @@ class ExecutorChoiceIT {
 
   @Test
   void auto_picks_local_without_a_cluster_or_kubeconfig() {
-    assumeTrue(
-        System.getenv("KUBERNETES_SERVICE_HOST") == null
-            && System.getenv("KUBECONFIG") == null
-            && !Files.exists(Path.of(System.getProperty("user.home"), ".kube", "config")),
-        "this machine has a Kubernetes API at hand");
+    assumeNoKubernetesAtHand();
     try (NightshiftNode node = NightshiftNode.start(with("auto"))) {
       assertThat(node.context().getBean(Executor.class)).isInstanceOf(LocalExecutor.class);
     }

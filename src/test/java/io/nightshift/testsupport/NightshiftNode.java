@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.env.Environment;
 import io.micronaut.runtime.server.EmbeddedServer;
+import io.nightshift.cluster.LeaderElector;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -15,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -124,6 +126,24 @@ public final class NightshiftNode implements AutoCloseable {
     }
     assertThat(until.test(run)).as(run.toString()).isTrue();
     return run;
+  }
+
+  /** The node among {@code nodes} that holds the lease, waiting up to 10 s for one to. */
+  public static NightshiftNode leaderOf(List<NightshiftNode> nodes) {
+    for (int i = 0; i < 200; i++) {
+      for (NightshiftNode node : nodes) {
+        if (node.context().getBean(LeaderElector.class).isLeader()) {
+          return node;
+        }
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new AssertionError("no leader among " + nodes.size() + " nodes");
   }
 
   @Override

@@ -172,8 +172,11 @@ public class LocalExecutor implements Executor {
     process.ifPresent(found -> found.kill(KILL_GRACE));
   }
 
+  /** Stops the attempt if it still runs (its workflow was deleted), then removes its files. */
   @Override
   public void delete(String namespace, String name) {
+    cancel(namespace, name);
+    watched.remove(key(namespace, name));
     LocalProcess.delete(steps.resolve(namespace), name);
   }
 

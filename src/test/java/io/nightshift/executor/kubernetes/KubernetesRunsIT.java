@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.nightshift.cluster.LeaderElector;
 import io.nightshift.testsupport.Definitions;
 import io.nightshift.testsupport.Json;
 import io.nightshift.testsupport.NightshiftNode;
@@ -465,7 +464,7 @@ class KubernetesRunsIT {
       node.put("/api/v1/namespaces/" + NS + "/workflows/handover", "application/yaml", nightly());
       String id = runNow(other, "handover");
       kube.jobs().awaitJob(NS, "handover-1-backup", JOB_WAIT);
-      leader = leaderOf(nodes);
+      leader = NightshiftNode.leaderOf(nodes);
       NightshiftNode survivor = leader == node ? other : node;
 
       leader.close();
@@ -488,18 +487,6 @@ class KubernetesRunsIT {
         other.close();
       }
     }
-  }
-
-  private static NightshiftNode leaderOf(List<NightshiftNode> nodes) throws InterruptedException {
-    for (int i = 0; i < 200; i++) {
-      for (NightshiftNode candidate : nodes) {
-        if (candidate.context().getBean(LeaderElector.class).isLeader()) {
-          return candidate;
-        }
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("no leader");
   }
 
   private static void awaitDeleted(String name) {

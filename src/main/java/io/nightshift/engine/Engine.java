@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micronaut.context.annotation.Context;
 import io.nightshift.cluster.LeaderElector;
 import io.nightshift.executor.Executor;
+import io.nightshift.metrics.MetricsStore;
 import io.nightshift.store.NotLeaderException;
 import io.nightshift.store.RunRepository;
 import io.nightshift.store.RunRow;
@@ -378,8 +379,17 @@ public class Engine {
       String jobName = JobNames.of(run.workflow(), run.seq(), name, attempt);
       launches.add(launch(run, workflow, name, jobName, attempt));
     }
+    // A scheduled run's first launch measures how late its schedule is served.
+    boolean firstLaunch =
+        "schedule".equals(run.trigger())
+            && !launches.isEmpty()
+            && steps.stream().allMatch(row -> row.attempt() == 0);
     batch.write(
         connection -> {
+          if (firstLaunch) {
+            MetricsStore.firstStepLaunched(
+                connection, run.namespace(), run.workflow(), run.scheduledTime(), now);
+          }
           for (StepRow step : expired) {
             RunRepository.endRunningStep(
                 connection,

@@ -1,5 +1,6 @@
 package io.nightshift.executor;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
@@ -32,16 +33,19 @@ class ExecutorFactory {
   Executor executor(
       @Value("${nightshift.executor:auto}") String kind,
       @Value("${nightshift.data-dir:./nightshift-data}") Path dataDir,
-      KubernetesConfig kubernetes) {
+      KubernetesConfig kubernetes,
+      MeterRegistry registry) {
     return switch (kind) {
       case "local" -> local(kind, dataDir);
-      case "kubernetes" -> kubernetes(kind, kubernetes, "chosen");
+      case "kubernetes" -> kubernetes(kind, kubernetes, registry, "chosen");
       case "auto" -> {
         Optional<String> why =
             kubernetes.apiUrl() != null && !kubernetes.apiUrl().isBlank()
                 ? Optional.of("nightshift.kubernetes.api-url is set")
                 : KubernetesClients.detect();
-        yield why.isPresent() ? kubernetes(kind, kubernetes, why.get()) : local(kind, dataDir);
+        yield why.isPresent()
+            ? kubernetes(kind, kubernetes, registry, why.get())
+            : local(kind, dataDir);
       }
       default ->
           throw new ConfigurationException(
@@ -55,7 +59,8 @@ class ExecutorFactory {
     return new LocalExecutor(dataDir);
   }
 
-  private static Executor kubernetes(String kind, KubernetesConfig config, String why) {
+  private static Executor kubernetes(
+      String kind, KubernetesConfig config, MeterRegistry registry, String why) {
     Set<String> namespaces =
         new LinkedHashSet<>(
             config.namespaces() == null || config.namespaces().isEmpty()
@@ -68,8 +73,8 @@ class ExecutorFactory {
         why,
         namespaces.contains("*") ? "every namespace" : String.join(", ", namespaces));
     return new KubernetesExecutor(
-        KubernetesClients.client(config),
-        KubernetesClients.watching(config),
+        KubernetesClients.client(config, registry),
+        KubernetesClients.watching(config, registry),
         namespaces,
         config.createRetryLimit());
   }

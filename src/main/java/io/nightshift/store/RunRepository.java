@@ -1,5 +1,6 @@
 package io.nightshift.store;
 
+import io.nightshift.metrics.MetricsStore;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,6 +18,10 @@ import javax.sql.DataSource;
 /** The runs table. */
 @Singleton
 public class RunRepository {
+
+  /** The statuses a run ends in. */
+  private static final java.util.Set<String> ENDED =
+      java.util.Set.of("Succeeded", "Failed", "Cancelled", "Skipped", "Missed");
 
   private final Jdbc jdbc;
 
@@ -97,6 +102,10 @@ public class RunRepository {
               connection.rollback();
               return Optional.empty();
             }
+          }
+          if ("Missed".equals(status)) {
+            MetricsStore.runEnded(
+                connection, namespace, workflow, trigger, status, null, null, null);
           }
           return Optional.of(new NewRun(id, seq.get()));
         });
@@ -366,16 +375,33 @@ public class RunRepository {
       throws SQLException {
     try (PreparedStatement statement =
         connection.prepareStatement(
-            "UPDATE runs SET status = ?, reason = ?, message = ?,"
-                + " started_at = coalesce(?, started_at), finished_at = coalesce(?, finished_at)"
-                + " WHERE id = ?")) {
-      statement.setString(1, status);
-      statement.setString(2, reason);
-      statement.setString(3, message);
-      statement.setTimestamp(4, startedAt == null ? null : Jdbc.timestamp(startedAt));
-      statement.setTimestamp(5, finishedAt == null ? null : Jdbc.timestamp(finishedAt));
-      statement.setString(6, id);
-      statement.executeUpdate();
+            "WITH before AS (SELECT id, status FROM runs WHERE id = ? FOR UPDATE)"
+                + " UPDATE runs r SET status = ?, reason = ?, message = ?,"
+                + " started_at = coalesce(?, r.started_at),"
+                + " finished_at = coalesce(?, r.finished_at)"
+                + " FROM before WHERE r.id = before.id"
+                + " RETURNING before.status, r.namespace, r.workflow, r.trigger, r.started_at,"
+                + " r.finished_at")) {
+      statement.setString(1, id);
+      statement.setString(2, status);
+      statement.setString(3, reason);
+      statement.setString(4, message);
+      statement.setTimestamp(5, startedAt == null ? null : Jdbc.timestamp(startedAt));
+      statement.setTimestamp(6, finishedAt == null ? null : Jdbc.timestamp(finishedAt));
+      try (ResultSet result = statement.executeQuery()) {
+        // Counted once, when the run ends: not when an ended run is written again.
+        if (result.next() && !ENDED.contains(result.getString(1)) && ENDED.contains(status)) {
+          MetricsStore.runEnded(
+              connection,
+              result.getString(2),
+              result.getString(3),
+              result.getString(4),
+              status,
+              reason,
+              instant(result, 5),
+              instant(result, 6));
+        }
+      }
     }
   }
 
@@ -444,8 +470,10 @@ public class RunRepository {
       throws SQLException {
     try (PreparedStatement statement =
         connection.prepareStatement(
-            "UPDATE run_steps SET status = ?, finished_at = ?, reason = ?, message = ?"
-                + " WHERE run_id = ? AND name = ? AND job_name = ? AND status = 'Running'")) {
+            "UPDATE run_steps s SET status = ?, finished_at = ?, reason = ?, message = ?"
+                + " FROM runs r WHERE r.id = s.run_id AND s.run_id = ? AND s.name = ?"
+                + " AND s.job_name = ? AND s.status = 'Running'"
+                + " RETURNING r.namespace, r.workflow, s.started_at")) {
       statement.setString(1, status);
       statement.setTimestamp(2, Jdbc.timestamp(finishedAt));
       statement.setString(3, reason);
@@ -453,7 +481,19 @@ public class RunRepository {
       statement.setString(5, runId);
       statement.setString(6, name);
       statement.setString(7, jobName);
-      statement.executeUpdate();
+      try (ResultSet result = statement.executeQuery()) {
+        if (result.next()) {
+          MetricsStore.stepEnded(
+              connection,
+              result.getString(1),
+              result.getString(2),
+              name,
+              status,
+              reason,
+              instant(result, 3),
+              finishedAt);
+        }
+      }
     }
   }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.nightshift.testsupport.Json;
 import io.nightshift.testsupport.NightshiftNode;
 import io.nightshift.testsupport.PostgresFixture;
+import io.nightshift.testsupport.Scrape;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -122,6 +123,16 @@ class DowntimeCatchUpIT {
       Thread.sleep(3000);
       assertThat(history(nodes.get(1), "catchup")).isEqualTo(expectedCatchUp);
       assertThat(history(nodes.get(1), "strict")).isEqualTo(expectedStrict);
+      Scrape scrape = Scrape.of(nodes.get(1));
+      assertThat(
+              scrape.value(
+                  "nightshift_missed_runs_total", "namespace", "down", "workflow", "catchup"))
+          .as(scrape.text())
+          .isEqualTo(3.0);
+      assertThat(
+              scrape.value(
+                  "nightshift_missed_runs_total", "namespace", "down", "workflow", "strict"))
+          .isEqualTo(4.0);
     } finally {
       nodes.forEach(NightshiftNode::close);
     }

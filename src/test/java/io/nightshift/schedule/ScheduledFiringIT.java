@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nightshift.testsupport.Definitions;
 import io.nightshift.testsupport.NightshiftNode;
 import io.nightshift.testsupport.PostgresFixture;
+import io.nightshift.testsupport.Scrape;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -81,9 +82,33 @@ class ScheduledFiringIT {
       assertThat(count(database, "SELECT count(*) FROM runs WHERE status IN ('Missed', 'Skipped')"))
           .as("fired on time, and Allow admits every run")
           .isZero();
+
+      // Every run's first step launched: each workflow has its one lag observation, and its next
+      // fire is the minute after.
+      Scrape scrape = Scrape.of(nodes.get(2));
+      for (int i = 0; i < 100 && lagObservations(scrape) < WORKFLOWS; i++) {
+        Thread.sleep(200);
+        scrape = Scrape.of(nodes.get(2));
+      }
+      assertThat(lagObservations(scrape)).as(scrape.text()).isEqualTo(WORKFLOWS);
+      assertThat(
+              scrape.value(
+                  "nightshift_next_run_timestamp_seconds", "namespace", "fire", "workflow", "w7"))
+          .isEqualTo((double) boundary.plusSeconds(60).getEpochSecond());
     } finally {
       nodes.forEach(NightshiftNode::close);
     }
+  }
+
+  private static int lagObservations(Scrape scrape) {
+    int observed = 0;
+    for (int i = 0; i < WORKFLOWS; i++) {
+      Double count =
+          scrape.value(
+              "nightshift_schedule_lag_seconds_count", "namespace", "fire", "workflow", "w" + i);
+      observed += count == null ? 0 : count.intValue();
+    }
+    return observed;
   }
 
   private static void waitUntilSecondOfMinuteBelow(int second) throws InterruptedException {

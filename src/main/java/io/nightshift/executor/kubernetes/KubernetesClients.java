@@ -3,6 +3,7 @@ package io.nightshift.executor.kubernetes;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.util.ClientBuilder;
 import io.kubernetes.client.util.KubeConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -31,14 +32,23 @@ public final class KubernetesClients {
     return kubeconfig().map(path -> "a kubeconfig exists at " + path);
   }
 
-  /** A client for requests, with client-java's timeouts. */
-  public static ApiClient client(KubernetesConfig config) {
-    return builder(config).build();
+  /** A client for requests, with client-java's timeouts; its requests are counted. */
+  public static ApiClient client(KubernetesConfig config, MeterRegistry registry) {
+    return counted(builder(config).build(), registry);
   }
 
   /** A client for watches, which stay open: no read timeout. */
-  public static ApiClient watching(KubernetesConfig config) {
-    return builder(config).setReadTimeout(Duration.ZERO).build();
+  public static ApiClient watching(KubernetesConfig config, MeterRegistry registry) {
+    return counted(builder(config).setReadTimeout(Duration.ZERO).build(), registry);
+  }
+
+  private static ApiClient counted(ApiClient client, MeterRegistry registry) {
+    return client.setHttpClient(
+        client
+            .getHttpClient()
+            .newBuilder()
+            .addInterceptor(new ApiRequestCounter(registry))
+            .build());
   }
 
   /** Where Nightshift itself runs: its pod's namespace, the kubeconfig context's, or default. */

@@ -9,6 +9,7 @@ import io.nightshift.testsupport.Definitions;
 import io.nightshift.testsupport.Json;
 import io.nightshift.testsupport.NightshiftNode;
 import io.nightshift.testsupport.PostgresFixture;
+import io.nightshift.testsupport.Scrape;
 import io.nightshift.testsupport.kube.FakeKubernetes;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -307,6 +308,39 @@ class KubernetesRunsIT {
       attempts += kube.createAttempts(NS, name);
     }
     assertThat(attempts).as("the 4 refused creates were tried again").isEqualTo(13);
+    Scrape scrape = Scrape.of(node);
+    assertThat(
+            scrape.value(
+                "nightshift_kubernetes_requests_total",
+                "verb",
+                "create",
+                "resource",
+                "jobs",
+                "code",
+                "429"))
+        .as(scrape.text())
+        .isGreaterThanOrEqualTo(1.0);
+    assertThat(
+            scrape.value(
+                "nightshift_kubernetes_requests_total",
+                "verb",
+                "create",
+                "resource",
+                "jobs",
+                "code",
+                "500"))
+        .isGreaterThanOrEqualTo(2.0);
+    assertThat(
+            scrape.value(
+                "nightshift_kubernetes_requests_total",
+                "verb",
+                "watch",
+                "resource",
+                "jobs",
+                "code",
+                "200"))
+        .as("the informer watches")
+        .isGreaterThanOrEqualTo(1.0);
   }
 
   private static String single(String workflow, String extra) {

@@ -102,6 +102,16 @@ public final class Metrics {
           "When the workflow's schedule fires next, in Unix seconds",
           List.of("namespace", "workflow"),
           List.of());
+
+  /** Not in DESIGN.md's table: what the "not succeeded for too long" alert compares with. */
+  public static final Meter SCHEDULE_INTERVAL =
+      new Meter(
+          "nightshift_schedule_interval_seconds",
+          Type.GAUGE,
+          "The time between the workflow's next two scheduled fires",
+          List.of("namespace", "workflow"),
+          List.of());
+
   public static final Meter LEADER =
       new Meter(
           "nightshift_leader",

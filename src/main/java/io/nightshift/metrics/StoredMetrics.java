@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micronaut.context.annotation.Context;
 import io.nightshift.cluster.LeaderElector;
 import io.nightshift.store.Jdbc;
+import io.nightshift.workflow.cron.CronSchedule;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -17,10 +18,15 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import javax.sql.DataSource;
@@ -38,9 +44,12 @@ public class StoredMetrics implements MultiCollector {
   private static final Logger LOG = LoggerFactory.getLogger(StoredMetrics.class);
 
   private final Jdbc jdbc;
+  private final Clock clock;
 
-  public StoredMetrics(DataSource dataSource, MeterRegistry registry, LeaderElector elector) {
+  public StoredMetrics(
+      DataSource dataSource, MeterRegistry registry, LeaderElector elector, Clock clock) {
     this.jdbc = new Jdbc(dataSource);
+    this.clock = clock;
     if (registry instanceof PrometheusMeterRegistry prometheus) {
       prometheus.getPrometheusRegistry().register(this);
     } else if (registry
@@ -84,6 +93,7 @@ public class StoredMetrics implements MultiCollector {
                         connection,
                         "SELECT job_group, job_name, next_fire_time / 1000.0 FROM qrtz_triggers"
                             + " WHERE sched_name = 'nightshift' AND next_fire_time > 0")));
+            snapshots.add(gauge(Metrics.SCHEDULE_INTERVAL, intervals(connection)));
             return new MetricSnapshots(snapshots);
           });
     } catch (RuntimeException e) {
@@ -98,7 +108,41 @@ public class StoredMetrics implements MultiCollector {
     Metrics.STORED.forEach(meter -> names.add(meter.name()));
     names.add(Metrics.RUNS_ACTIVE.name());
     names.add(Metrics.NEXT_RUN.name());
+    names.add(Metrics.SCHEDULE_INTERVAL.name());
     return names;
+  }
+
+  /** Each scheduled, unsuspended workflow's gap between its next two fires, from its cron. */
+  private Map<List<String>, Double> intervals(java.sql.Connection connection) throws SQLException {
+    Map<List<String>, Double> intervals = new LinkedHashMap<>();
+    Instant now = clock.instant();
+    try (PreparedStatement statement =
+            connection.prepareStatement(
+                "SELECT namespace, name, definition #>> '{spec,schedule}',"
+                    + " coalesce(definition #>> '{spec,timeZone}', 'UTC'),"
+                    + " coalesce(definition #>> '{spec,suspend}', 'false') FROM workflows"
+                    + " WHERE definition #>> '{spec,schedule}' IS NOT NULL");
+        ResultSet result = statement.executeQuery()) {
+      while (result.next()) {
+        if ("true".equals(result.getString(5))) {
+          continue;
+        }
+        try {
+          CronSchedule schedule = CronSchedule.parse(result.getString(3));
+          ZoneId zone = ZoneId.of(result.getString(4));
+          Optional<Instant> next = schedule.nextAfter(now, zone);
+          Optional<Instant> after = next.flatMap(first -> schedule.nextAfter(first, zone));
+          if (after.isPresent()) {
+            intervals.put(
+                List.of(result.getString(1), result.getString(2)),
+                Duration.between(next.get(), after.get()).toSeconds() * 1.0);
+          }
+        } catch (RuntimeException e) {
+          // stored definitions were valid when stored; a bad one is left out, not the scrape
+        }
+      }
+    }
+    return intervals;
   }
 
   /** (namespace, workflow) to value. */

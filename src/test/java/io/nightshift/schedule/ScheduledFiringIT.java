@@ -95,6 +95,10 @@ class ScheduledFiringIT {
               scrape.value(
                   "nightshift_next_run_timestamp_seconds", "namespace", "fire", "workflow", "w7"))
           .isEqualTo((double) boundary.plusSeconds(60).getEpochSecond());
+      assertThat(
+              scrape.value(
+                  "nightshift_schedule_interval_seconds", "namespace", "fire", "workflow", "w7"))
+          .isEqualTo(60.0);
     } finally {
       nodes.forEach(NightshiftNode::close);
     }

@@ -1,0 +1,269 @@
+package io.nightshift.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.nightshift.testsupport.Json;
+import io.nightshift.testsupport.NightshiftNode;
+import io.nightshift.testsupport.PostgresFixture;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Grafana dashboards and the alert rules of {@code dashboards/}, checked the way a user will
+ * use them: the rules with {@code promtool}, and every query of every dashboard evaluated by a real
+ * Prometheus scraping a real node. Needs Debian's {@code prometheus} package ({@code .ci/run}
+ * installs it).
+ */
+class DashboardsIT {
+
+  private static final Path DASHBOARDS = Path.of("dashboards");
+  private static final List<String> FILES =
+      List.of("nightshift-overview.json", "nightshift-workflow.json");
+
+  /** The panels that must show data after a few runs, by dashboard file and title. */
+  private static final Map<String, List<String>> CORE =
+      Map.of(
+          "nightshift-overview.json",
+          List.of(
+              "Runs ended, by status",
+              "Success ratio",
+              "Active runs",
+              "Failures by workflow, step and reason",
+              "Time since last success",
+              "Leader"),
+          "nightshift-workflow.json",
+          List.of("Last success", "Active runs", "Runs by status"));
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @TempDir Path work;
+
+  private static JsonNode dashboard(String file) throws IOException {
+    return Json.parse(Files.readString(DASHBOARDS.resolve(file)));
+  }
+
+  private static String run(String... command) throws Exception {
+    Process process =
+        new ProcessBuilder(command)
+            .directory(DASHBOARDS.toFile())
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(String.join(" ", command) + "\n" + output).isZero();
+    return output;
+  }
+
+  @Test
+  void the_rules_parse_and_each_alert_passes_its_unit_tests() throws Exception {
+    assertThat(run("promtool", "check", "rules", "nightshift-rules.yaml")).contains("SUCCESS");
+    assertThat(run("promtool", "test", "rules", "tests/nightshift-rules-test.yaml"))
+        .contains("SUCCESS");
+    String rules = Files.readString(DASHBOARDS.resolve("nightshift-rules.yaml"));
+    for (String alert :
+        List.of(
+            "NightshiftRunFailed",
+            "NightshiftWorkflowNotSucceeding",
+            "NightshiftNoLeader",
+            "NightshiftScheduleLagHigh",
+            "NightshiftRunsMissed")) {
+      assertThat(rules).contains("alert: " + alert);
+      assertThat(rules).contains("#runbook-" + alert.toLowerCase());
+      assertThat(Files.readString(Path.of("README.md")))
+          .as("the runbook section the alert links to")
+          .containsIgnoringCase("### Runbook: " + alert);
+    }
+  }
+
+  @Test
+  void the_dashboards_follow_grafanas_import_rules() throws Exception {
+    for (String file : FILES) {
+      JsonNode dashboard = dashboard(file);
+      assertThat(dashboard.get("schemaVersion").asInt()).as(file).isGreaterThanOrEqualTo(39);
+      List<String> variables = dashboard.at("/templating/list").findValuesAsText("name");
+      assertThat(variables).as(file).contains("datasource", "namespace", "workflow");
+      for (JsonNode panel : dashboard.get("panels")) {
+        String title = file + ": " + panel.get("title").asText();
+        assertThat(panel.at("/datasource/uid").asText()).as(title).isEqualTo("${datasource}");
+        assertThat(panel.get("description").asText()).as(title).isNotBlank();
+        assertThat(panel.at("/fieldConfig/defaults/unit").asText()).as(title).isNotBlank();
+        for (JsonNode target : panel.get("targets")) {
+          String expr = target.get("expr").asText();
+          assertThat(target.at("/datasource/uid").asText()).as(title).isEqualTo("${datasource}");
+          if (expr.contains("rate(") || expr.contains("increase(")) {
+            assertThat(expr).as(title).containsAnyOf("[$__rate_interval]", "[$__range]");
+          }
+          if (expr.contains("nightshift_")
+              && !expr.contains("nightshift_leader")
+              && !expr.contains("nightshift_kubernetes")) {
+            assertThat(expr).as(title + ": filtered by the variables").contains("$namespace");
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void every_dashboard_query_runs_in_a_real_prometheus_and_the_core_panels_show_data()
+      throws Exception {
+    PostgresFixture.Database database = PostgresFixture.newDatabase();
+    try (NightshiftNode node =
+        NightshiftNode.start(
+            NightshiftNode.on(
+                database,
+                "nightshift.data-dir",
+                work.resolve("data").toString(),
+                "nightshift.engine.interval",
+                "100ms",
+                "nightshift.cluster.renew-interval",
+                "100ms"))) {
+      node.put(
+          "/api/v1/namespaces/dash/workflows/nightly",
+          "application/yaml",
+          """
+          apiVersion: nightshift.io/v1
+          kind: Workflow
+          spec:
+            schedule: "0 2 * * *"
+            parameters: {code: "0"}
+            steps:
+              - {name: work, image: busybox:1.36, command: [sh, -c, 'exit $CODE']}
+          """);
+      runNow(node, "0");
+      Process prometheus = startPrometheus(node);
+      try {
+        int port = prometheusPort;
+        awaitUp(port);
+        // Runs while Prometheus watches, so that rates and increases have something to show.
+        runNow(node, "0");
+        runNow(node, "3");
+        Thread.sleep(3000);
+        List<String> empty = new ArrayList<>();
+        for (String file : FILES) {
+          JsonNode dashboard = dashboard(file);
+          for (JsonNode panel : dashboard.get("panels")) {
+            for (JsonNode target : panel.get("targets")) {
+              String expr =
+                  target
+                      .get("expr")
+                      .asText()
+                      .replace("$__rate_interval", "1m")
+                      .replace("$__range", "5m")
+                      .replace("$namespace", ".*")
+                      .replace("$workflow", ".*");
+              JsonNode answer = query(port, expr);
+              String title = file + ": " + panel.get("title").asText();
+              assertThat(answer.get("status").asText())
+                  .as(title + " — " + expr + " — " + answer)
+                  .isEqualTo("success");
+              if (CORE.get(file).contains(panel.get("title").asText())
+                  && answer.at("/data/result").isEmpty()) {
+                empty.add(title + " — " + expr);
+              }
+            }
+          }
+        }
+        assertThat(empty).as("core panels without data").isEmpty();
+      } finally {
+        prometheus.destroy();
+        prometheus.waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private int prometheusPort;
+
+  private Process startPrometheus(NightshiftNode node) throws Exception {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      prometheusPort = socket.getLocalPort();
+    }
+    URI target =
+        node.context().getBean(io.micronaut.runtime.server.EmbeddedServer.class).getURL().toURI();
+    Path config = work.resolve("prometheus.yml");
+    Files.writeString(
+        config,
+        """
+        global:
+          scrape_interval: 1s
+          evaluation_interval: 1s
+        rule_files:
+          - %s
+        scrape_configs:
+          - job_name: nightshift
+            metrics_path: /prometheus
+            static_configs:
+              - targets: ["%s:%d"]
+        """
+            .formatted(
+                DASHBOARDS.resolve("nightshift-rules.yaml").toAbsolutePath(),
+                target.getHost(),
+                target.getPort()));
+    return new ProcessBuilder(
+            "prometheus",
+            "--config.file=" + config,
+            "--storage.tsdb.path=" + work.resolve("tsdb"),
+            "--web.listen-address=127.0.0.1:" + prometheusPort)
+        .redirectErrorStream(true)
+        .redirectOutput(work.resolve("prometheus.log").toFile())
+        .start();
+  }
+
+  private void awaitUp(int port) throws Exception {
+    for (int i = 0; i < 300; i++) {
+      try {
+        JsonNode up = query(port, "up{job=\"nightshift\"} == 1");
+        if (!up.at("/data/result").isEmpty()) {
+          Thread.sleep(2000); // a few more scrapes, for rates
+          return;
+        }
+      } catch (IOException notYet) {
+        // Prometheus is still starting
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(
+        "Prometheus never scraped the node:\n" + Files.readString(work.resolve("prometheus.log")));
+  }
+
+  private static JsonNode query(int port, String expr) throws Exception {
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        "http://127.0.0.1:"
+                            + port
+                            + "/api/v1/query?query="
+                            + URLEncoder.encode(expr, StandardCharsets.UTF_8)))
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    return Json.parse(response.body());
+  }
+
+  private static void runNow(NightshiftNode node, String code) {
+    HttpResponse<String> response =
+        node.send(
+            node.request("/api/v1/namespaces/dash/workflows/nightly/runs?wait=30s")
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"parameters\": {\"code\": \"" + code + "\"}}")));
+    assertThat(response.statusCode()).as(response.body()).isBetween(200, 299);
+  }
+}

@@ -35,8 +35,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves the meters of {@link Metrics} at {@code /prometheus}: the stored ones from PostgreSQL and
- * the live gauges (active runs, next fire) from the current rows, read at each scrape, so that any
- * node answers the same; this node's leader gauge through Micrometer.
+ * the live gauges (active runs, next fire, interval) from the current rows, read at each scrape.
+ * They describe the whole fleet, so only the leader exports them: a sum over replicas is never
+ * doubled, and whichever node leads, after whatever restart, exports the same values. Every node
+ * exports its own leader gauge, through Micrometer.
  */
 @Context
 public class StoredMetrics implements MultiCollector {
@@ -45,11 +47,13 @@ public class StoredMetrics implements MultiCollector {
 
   private final Jdbc jdbc;
   private final Clock clock;
+  private final LeaderElector elector;
 
   public StoredMetrics(
       DataSource dataSource, MeterRegistry registry, LeaderElector elector, Clock clock) {
     this.jdbc = new Jdbc(dataSource);
     this.clock = clock;
+    this.elector = elector;
     if (registry instanceof PrometheusMeterRegistry prometheus) {
       prometheus.getPrometheusRegistry().register(this);
     } else if (registry
@@ -67,6 +71,9 @@ public class StoredMetrics implements MultiCollector {
 
   @Override
   public MetricSnapshots collect() {
+    if (!elector.isLeader()) {
+      return new MetricSnapshots();
+    }
     try {
       return jdbc.inTransaction(
           connection -> {

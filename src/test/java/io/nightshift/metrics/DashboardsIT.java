@@ -45,8 +45,8 @@ class DashboardsIT {
               "Success ratio",
               "Active runs",
               "Failures by workflow, step and reason",
-              "Time since last success",
-              "Leader"),
+              "Time since last success, and next run",
+              "Leader and nodes"),
           "nightshift-workflow.json",
           List.of("Last success", "Active runs", "Runs by status"));
 

@@ -75,7 +75,7 @@ class MetricsIT {
   }
 
   @Test
-  void runs_steps_failures_and_skips_are_counted_and_every_node_serves_the_same_values() {
+  void runs_steps_failures_and_skips_are_counted_and_only_the_leader_exports_them_even_after_a_restart() {
     PostgresFixture.Database database = PostgresFixture.newDatabase();
     JsonNode succeeded;
     try (NightshiftNode node = NightshiftNode.start(node(database, "first"))) {
@@ -106,11 +106,22 @@ class MetricsIT {
       Scrape scrape = Scrape.of(node);
       assertContract(scrape, succeeded);
       assertThat(scrape.value("nightshift_leader", "node", "first")).isEqualTo(1.0);
+      assertThat(scrape.text())
+          .contains("jvm_memory_used_bytes")
+          .contains("http_server_requests_seconds_count")
+          .contains("hikaricp_connections_active");
+
+      // A second node exports only itself: a sum over replicas is not doubled.
+      try (NightshiftNode other = NightshiftNode.start(node(database, "second"))) {
+        Scrape follower = Scrape.of(other);
+        assertThat(follower.value("nightshift_leader", "node", "second")).isEqualTo(0.0);
+        assertThat(follower.text()).doesNotContain("nightshift_runs_total");
+      }
     }
 
-    // Another node, started afterwards on the same database, serves the same counts.
-    try (NightshiftNode other = NightshiftNode.start(node(database, "second"))) {
-      assertContract(Scrape.of(other), succeeded);
+    // After a restart, the new leader exports the same counts.
+    try (NightshiftNode other = NightshiftNode.start(node(database, "third"))) {
+      assertContract(Scrape.of(NightshiftNode.leaderOf(java.util.List.of(other))), succeeded);
     }
   }
 

@@ -123,7 +123,7 @@ class DowntimeCatchUpIT {
       Thread.sleep(3000);
       assertThat(history(nodes.get(1), "catchup")).isEqualTo(expectedCatchUp);
       assertThat(history(nodes.get(1), "strict")).isEqualTo(expectedStrict);
-      Scrape scrape = Scrape.of(nodes.get(1));
+      Scrape scrape = Scrape.of(NightshiftNode.leaderOf(nodes));
       assertThat(
               scrape.value(
                   "nightshift_missed_runs_total", "namespace", "down", "workflow", "catchup"))

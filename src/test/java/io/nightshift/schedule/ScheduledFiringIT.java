@@ -85,10 +85,10 @@ class ScheduledFiringIT {
 
       // Every run's first step launched: each workflow has its one lag observation, and its next
       // fire is the minute after.
-      Scrape scrape = Scrape.of(nodes.get(2));
+      Scrape scrape = Scrape.of(NightshiftNode.leaderOf(nodes));
       for (int i = 0; i < 100 && lagObservations(scrape) < WORKFLOWS; i++) {
         Thread.sleep(200);
-        scrape = Scrape.of(nodes.get(2));
+        scrape = Scrape.of(NightshiftNode.leaderOf(nodes));
       }
       assertThat(lagObservations(scrape)).as(scrape.text()).isEqualTo(WORKFLOWS);
       assertThat(

@@ -28,16 +28,12 @@ class LeaderRestartIT {
   @TempDir Path work;
 
   private Map<String, Object> node(PostgresFixture.Database database, String id) {
-    return NightshiftNode.on(
+    return NightshiftNode.quick(
         database,
         "nightshift.data-dir",
         dataDir.toString(),
         "nightshift.cluster.node-id",
-        id,
-        "nightshift.cluster.renew-interval",
-        "100ms",
-        "nightshift.engine.interval",
-        "100ms");
+        id);
   }
 
   /**

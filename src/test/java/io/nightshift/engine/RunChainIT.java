@@ -27,15 +27,10 @@ class RunChainIT {
     PostgresFixture.Database database = PostgresFixture.newDatabase();
     node =
         NightshiftNode.start(
-            NightshiftNode.on(
+            NightshiftNode.quick(
                 database,
                 "nightshift.data-dir",
-                dataDir.toString(),
-                "nightshift.engine.interval",
-                "100ms",
-                // The tests below move the clock past the lease: renew at once.
-                "nightshift.cluster.renew-interval",
-                "100ms"));
+                dataDir.toString()));
   }
 
   @AfterAll

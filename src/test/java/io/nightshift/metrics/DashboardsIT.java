@@ -125,14 +125,10 @@ class DashboardsIT {
     PostgresFixture.Database database = PostgresFixture.newDatabase();
     try (NightshiftNode node =
         NightshiftNode.start(
-            NightshiftNode.on(
+            NightshiftNode.quick(
                 database,
                 "nightshift.data-dir",
-                work.resolve("data").toString(),
-                "nightshift.engine.interval",
-                "100ms",
-                "nightshift.cluster.renew-interval",
-                "100ms"))) {
+                work.resolve("data").toString()))) {
       node.put(
           "/api/v1/namespaces/dash/workflows/nightly",
           "application/yaml",

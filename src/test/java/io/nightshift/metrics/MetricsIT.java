@@ -25,16 +25,12 @@ class MetricsIT {
   @TempDir Path dataDir;
 
   private Map<String, Object> node(PostgresFixture.Database database, String id) {
-    return NightshiftNode.on(
+    return NightshiftNode.quick(
         database,
         "nightshift.data-dir",
         dataDir.resolve(id).toString(),
         "nightshift.cluster.node-id",
-        id,
-        "nightshift.cluster.renew-interval",
-        "100ms",
-        "nightshift.engine.interval",
-        "100ms");
+        id);
   }
 
   private static String workflow(String policy, String... commands) {
@@ -75,7 +71,7 @@ class MetricsIT {
   }
 
   @Test
-  void runs_steps_failures_and_skips_are_counted_and_only_the_leader_exports_them_even_after_a_restart() {
+  void runs_steps_failures_and_skips_are_counted_and_the_leader_alone_exports_them() {
     PostgresFixture.Database database = PostgresFixture.newDatabase();
     JsonNode succeeded;
     try (NightshiftNode node = NightshiftNode.start(node(database, "first"))) {

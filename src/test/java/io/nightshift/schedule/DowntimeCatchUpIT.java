@@ -36,16 +36,12 @@ class DowntimeCatchUpIT {
   @TempDir Path dataDir;
 
   private Map<String, Object> node(PostgresFixture.Database database, String id) {
-    return NightshiftNode.on(
+    return NightshiftNode.quick(
         database,
         "nightshift.cluster.node-id",
         id,
         "nightshift.data-dir",
-        dataDir.toString(),
-        "nightshift.cluster.renew-interval",
-        "100ms",
-        "nightshift.engine.interval",
-        "100ms");
+        dataDir.toString());
   }
 
   private static String hourly(int minute, long startingDeadlineSeconds) {

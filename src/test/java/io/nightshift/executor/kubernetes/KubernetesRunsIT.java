@@ -36,7 +36,7 @@ class KubernetesRunsIT {
   private static NightshiftNode node;
 
   private static Map<String, Object> node(String id) {
-    return NightshiftNode.on(
+    return NightshiftNode.quick(
         database,
         "nightshift.executor",
         "kubernetes",
@@ -45,11 +45,7 @@ class KubernetesRunsIT {
         "nightshift.kubernetes.namespaces",
         NS,
         "nightshift.cluster.node-id",
-        id,
-        "nightshift.cluster.renew-interval",
-        "100ms",
-        "nightshift.engine.interval",
-        "100ms");
+        id);
   }
 
   @BeforeAll

@@ -29,11 +29,7 @@ class LeaderRestartIT {
 
   private Map<String, Object> node(PostgresFixture.Database database, String id) {
     return NightshiftNode.quick(
-        database,
-        "nightshift.data-dir",
-        dataDir.toString(),
-        "nightshift.cluster.node-id",
-        id);
+        database, "nightshift.data-dir", dataDir.toString(), "nightshift.cluster.node-id", id);
   }
 
   /**

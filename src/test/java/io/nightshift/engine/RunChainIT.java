@@ -27,10 +27,7 @@ class RunChainIT {
     PostgresFixture.Database database = PostgresFixture.newDatabase();
     node =
         NightshiftNode.start(
-            NightshiftNode.quick(
-                database,
-                "nightshift.data-dir",
-                dataDir.toString()));
+            NightshiftNode.quick(database, "nightshift.data-dir", dataDir.toString()));
   }
 
   @AfterAll

@@ -126,9 +126,7 @@ class DashboardsIT {
     try (NightshiftNode node =
         NightshiftNode.start(
             NightshiftNode.quick(
-                database,
-                "nightshift.data-dir",
-                work.resolve("data").toString()))) {
+                database, "nightshift.data-dir", work.resolve("data").toString()))) {
       node.put(
           "/api/v1/namespaces/dash/workflows/nightly",
           "application/yaml",

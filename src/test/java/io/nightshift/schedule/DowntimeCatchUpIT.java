@@ -37,11 +37,7 @@ class DowntimeCatchUpIT {
 
   private Map<String, Object> node(PostgresFixture.Database database, String id) {
     return NightshiftNode.quick(
-        database,
-        "nightshift.cluster.node-id",
-        id,
-        "nightshift.data-dir",
-        dataDir.toString());
+        database, "nightshift.cluster.node-id", id, "nightshift.data-dir", dataDir.toString());
   }
 
   private static String hourly(int minute, long startingDeadlineSeconds) {

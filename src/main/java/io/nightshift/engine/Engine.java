@@ -29,11 +29,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -121,12 +123,13 @@ public class Engine {
     long token = elector.standing().lease().orElseThrow().fencingToken();
     try {
       writeEnded(token);
-      // Read once: admissions below update this view, so each decision sees those before it.
-      List<RunRow> active = new ArrayList<>(runs.active());
-      Map<String, List<StepRow>> steps = runs.stepsOf(active.stream().map(RunRow::id).toList());
-      definitions.keySet().retainAll(active.stream().map(RunRow::id).toList());
+      List<RunRow> all = runs.active();
+      Set<String> ids = all.stream().map(RunRow::id).collect(Collectors.toSet());
+      Map<String, List<StepRow>> steps = runs.stepsOf(ids);
+      definitions.keySet().retainAll(ids);
+      ActiveRuns active = new ActiveRuns(all);
       Batch batch = new Batch(token);
-      for (RunRow run : List.copyOf(active)) {
+      for (RunRow run : all) {
         List<StepRow> runSteps = steps.getOrDefault(run.id(), List.of());
         if (run.cancelRequested()) {
           end(
@@ -189,14 +192,10 @@ public class Engine {
    * Decides a Pending run by its workflow's concurrency policy, and updates {@code active}, this
    * pass's view of the active runs, with what it decided.
    */
-  private void admit(RunRow run, List<StepRow> steps, List<RunRow> active, Batch batch) {
+  private void admit(RunRow run, List<StepRow> steps, ActiveRuns active, Batch batch) {
     Workflow workflow = definition(run);
     List<RunRow> sameWorkflow =
-        active.stream()
-            .filter(other -> other.namespace().equals(run.namespace()))
-            .filter(other -> other.workflow().equals(run.workflow()))
-            .filter(other -> !other.id().equals(run.id()))
-            .toList();
+        active.ofWorkflowOf(run).stream().filter(other -> !other.id().equals(run.id())).toList();
     List<String> running =
         sameWorkflow.stream().filter(r -> "Running".equals(r.status())).map(RunRow::id).toList();
     int waiting =
@@ -211,7 +210,7 @@ public class Engine {
     switch (decision.verdict()) {
       case START -> {
         startRun(run, steps, workflow, batch, now);
-        replace(active, run, "Running", run.reason());
+        active.replace(run, "Running", run.reason());
       }
       case SKIP -> {
         batch.write(
@@ -224,7 +223,7 @@ public class Engine {
                     "a run of this workflow was active: " + String.join(", ", running),
                     null,
                     now));
-        active.remove(run);
+        active.remove(run, List.of(run.id()));
       }
       case QUEUE -> {
         if (!"Queued".equals(run.reason())) {
@@ -238,7 +237,7 @@ public class Engine {
                       "waits for " + String.join(", ", running),
                       null,
                       null));
-          replace(active, run, "Pending", "Queued");
+          active.replace(run, "Pending", "Queued");
         }
       }
       case REPLACE -> {
@@ -251,32 +250,64 @@ public class Engine {
               "replaced by run " + run.id(),
               batch);
         }
-        active.removeIf(other -> decision.cancel().contains(other.id()));
+        active.remove(run, decision.cancel());
         startRun(run, steps, workflow, batch, now);
-        replace(active, run, "Running", run.reason());
+        active.replace(run, "Running", run.reason());
       }
     }
   }
 
-  private static void replace(List<RunRow> active, RunRow run, String status, String reason) {
-    active.set(
-        active.indexOf(run),
-        new RunRow(
-            run.id(),
-            run.namespace(),
-            run.workflow(),
-            run.seq(),
-            run.trigger(),
-            status,
-            reason,
-            run.message(),
-            run.scheduledTime(),
-            run.createdAt(),
-            run.startedAt(),
-            run.finishedAt(),
-            run.parameters(),
-            run.definition(),
-            run.cancelRequested()));
+  /**
+   * This pass's view of the active runs, by workflow: admissions update it, so that each decision
+   * sees the ones made before it in the pass.
+   */
+  private static final class ActiveRuns {
+
+    private final Map<String, List<RunRow>> byWorkflow = new HashMap<>();
+
+    ActiveRuns(List<RunRow> runs) {
+      runs.forEach(run -> byWorkflow.computeIfAbsent(key(run), k -> new ArrayList<>()).add(run));
+    }
+
+    /** The active runs of {@code run}'s workflow, {@code run} included. */
+    List<RunRow> ofWorkflowOf(RunRow run) {
+      return byWorkflow.getOrDefault(key(run), List.of());
+    }
+
+    boolean contains(RunRow run) {
+      return ofWorkflowOf(run).contains(run);
+    }
+
+    /** Forgets the runs with these ids, of {@code run}'s workflow: they ended in this pass. */
+    void remove(RunRow run, List<String> ids) {
+      ofWorkflowOf(run).removeIf(other -> ids.contains(other.id()));
+    }
+
+    void replace(RunRow run, String status, String reason) {
+      List<RunRow> same = ofWorkflowOf(run);
+      same.set(
+          same.indexOf(run),
+          new RunRow(
+              run.id(),
+              run.namespace(),
+              run.workflow(),
+              run.seq(),
+              run.trigger(),
+              status,
+              reason,
+              run.message(),
+              run.scheduledTime(),
+              run.createdAt(),
+              run.startedAt(),
+              run.finishedAt(),
+              run.parameters(),
+              run.definition(),
+              run.cancelRequested()));
+    }
+
+    private static String key(RunRow run) {
+      return run.namespace() + "/" + run.workflow();
+    }
   }
 
   /** The definition the run was created with, parsed once while the run is active. */

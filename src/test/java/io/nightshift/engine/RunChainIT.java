@@ -125,6 +125,13 @@ class RunChainIT {
         node.get("/api/v1/runs/" + run.get("id").asText() + "/steps/backup/logs");
     assertThat(log.statusCode()).isEqualTo(200);
     assertThat(log.body()).isEqualTo("backup keeps 7 days, step backup of nightly\n");
+    String logs = "/api/v1/runs/" + run.get("id").asText() + "/steps/backup/logs";
+    assertThat(node.get(logs + "?tailLines=1").body())
+        .isEqualTo("backup keeps 7 days, step backup of nightly\n");
+    HttpResponse<String> bad = node.get(logs + "?tailLines=-1");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(bad.body()).contains("?tailLines");
   }
 
   @Test

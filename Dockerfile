@@ -1,0 +1,47 @@
+# syntax=docker/dockerfile:1
+# Nightshift container image: build the fat jar with the Maven wrapper on a JDK, run it on a JRE.
+#   docker build -t registry.example.com/nightshift:0.1.0 .
+# The final image holds a JRE 17, the fat jar and nothing else: no JDK, no Maven, no sources.
+
+FROM eclipse-temurin:17-jdk AS build
+WORKDIR /build
+# The wrapper and the POM first; Maven and the dependencies stay in a BuildKit cache between builds.
+COPY mvnw pom.xml ./
+COPY .mvn .mvn
+# Best effort: a plugin resolved only at package time is fetched then.
+RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q dependency:go-offline -Dspotless.skip=true || true
+COPY src src
+# Tests run in CI (./mvnw -B verify); the image build only packages. Spotless would rewrite
+# sources inside the build container, so it is skipped here.
+RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -DskipTests -Dspotless.skip=true package \
+ && cp target/nightshift-*.jar /build/nightshift.jar
+
+FROM eclipse-temurin:17-jre
+# The same fixed UID/GID as the Helm chart's securityContext (runAsUser/runAsGroup 10001).
+ARG UID=10001
+ARG GID=10001
+RUN groupadd --system --gid "${GID}" nightshift \
+ && useradd --system --uid "${UID}" --gid "${GID}" --home-dir /var/lib/nightshift \
+      --no-create-home --shell /usr/sbin/nologin nightshift \
+ && mkdir -p /var/lib/nightshift /app \
+ && chown "${UID}:${GID}" /var/lib/nightshift
+COPY --from=build --chown=root:root --chmod=0444 /build/nightshift.jar /app/nightshift.jar
+
+LABEL org.opencontainers.image.title="Nightshift" \
+      org.opencontainers.image.description="A central scheduler for Kubernetes batch work." \
+      org.opencontainers.image.source="https://github.com/your-org/nightshift" \
+      org.opencontainers.image.licenses="Apache-2.0"
+
+# The only place Nightshift writes (the chart mounts an emptyDir here and on /tmp, the root
+# filesystem being read-only). The Kubernetes executor is pinned by the chart, not here.
+ENV NIGHTSHIFT_DATA_DIR=/var/lib/nightshift
+WORKDIR /var/lib/nightshift
+USER ${UID}:${GID}
+EXPOSE 8080
+
+# Container-aware JVM: the heap follows the memory limit, an OutOfMemoryError ends the process
+# (Kubernetes restarts it) instead of leaving a half-working leader. Add flags with
+# JAVA_TOOL_OPTIONS, which the JVM reads itself.
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:InitialRAMPercentage=25", \
+            "-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=/tmp", \
+            "-jar", "/app/nightshift.jar"]

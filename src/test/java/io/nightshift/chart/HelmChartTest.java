@@ -1,0 +1,563 @@
+package io.nightshift.chart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import com.marcnuri.helm.TemplateCommand;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Helm chart in {@code charts/nightshift}, linted and rendered by Helm itself (helm-java runs
+ * Helm as a native library, no helm binary needed), then checked object by object: what a cluster
+ * would receive from {@code helm install}.
+ */
+class HelmChartTest {
+
+  private static final Path CHART = Path.of("charts/nightshift");
+  private static final Path VALUES = Path.of("src/test/resources/chart");
+  private static final Path DASHBOARDS = Path.of("dashboards");
+  private static final String RELEASE = "nightshift";
+  private static final String NAMESPACE = "scheduling";
+
+  private static final YAMLMapper YAML = new YAMLMapper();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The rules of the Kubernetes executor, exactly as the chart must grant them. */
+  private static final List<Map<String, List<String>>> RULES =
+      List.of(
+          rule("batch", "jobs", "create", "delete", "get", "list", "watch", "patch"),
+          rule("", "pods", "get", "list", "watch"),
+          rule("", "pods/log", "get"),
+          rule("", "events", "create"));
+
+  private static Map<String, List<String>> rule(String apiGroup, String resource, String... verbs) {
+    return Map.of(
+        "apiGroups", List.of(apiGroup), "resources", List.of(resource), "verbs", List.of(verbs));
+  }
+
+  /** The rendered manifests, one object per YAML document. */
+  private record Rendered(String text, List<JsonNode> objects) {
+
+    List<JsonNode> ofKind(String kind) {
+      return objects.stream().filter(o -> o.path("kind").asText().equals(kind)).toList();
+    }
+
+    JsonNode one(String kind) {
+      List<JsonNode> found = ofKind(kind);
+      assertThat(found).as("objects of kind " + kind).hasSize(1);
+      return found.get(0);
+    }
+
+    Set<String> kinds() {
+      return objects.stream()
+          .map(o -> o.path("kind").asText())
+          .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    JsonNode container() {
+      return one("Deployment").at("/spec/template/spec/containers/0");
+    }
+
+    JsonNode env(String name) {
+      for (JsonNode env : container().path("env")) {
+        if (env.path("name").asText().equals(name)) {
+          return env;
+        }
+      }
+      throw new AssertionError("no env " + name + " in the container");
+    }
+  }
+
+  private static Rendered render(String... valuesFiles) throws IOException {
+    return render(command -> command, valuesFiles);
+  }
+
+  private static Rendered render(UnaryOperator<TemplateCommand> extra, String... valuesFiles)
+      throws IOException {
+    TemplateCommand command = new Helm(CHART).template().withName(RELEASE).withNamespace(NAMESPACE);
+    for (String file : valuesFiles) {
+      command = command.withValuesFile(VALUES.resolve(file));
+    }
+    String text = extra.apply(command).call();
+    List<JsonNode> objects = new ArrayList<>();
+    try (var parser = new YAMLFactory().createParser(text)) {
+      Iterator<JsonNode> documents = YAML.readValues(parser, JsonNode.class);
+      while (documents.hasNext()) {
+        JsonNode document = documents.next();
+        if (document != null && document.isObject() && !document.isEmpty()) {
+          objects.add(document);
+        }
+      }
+    }
+    return new Rendered(text, objects);
+  }
+
+  private static List<String> texts(JsonNode array) {
+    return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
+  }
+
+  private static List<Map<String, List<String>>> rules(JsonNode role) {
+    List<Map<String, List<String>>> rules = new ArrayList<>();
+    for (JsonNode rule : role.path("rules")) {
+      assertThat(rule.properties())
+          .extracting(Map.Entry::getKey)
+          .containsOnly("apiGroups", "resources", "verbs");
+      rules.add(
+          Map.of(
+              "apiGroups", texts(rule.path("apiGroups")),
+              "resources", texts(rule.path("resources")),
+              "verbs", texts(rule.path("verbs"))));
+    }
+    return rules;
+  }
+
+  @Test
+  void lint_passes_in_strict_mode() {
+    LintResult result = new Helm(CHART).lint().strict().call();
+
+    assertThat(result.isFailed()).as(String.join("\n", result.getMessages())).isFalse();
+    assertThat(result.getMessages())
+        .noneMatch(m -> m.contains("[WARNING]") || m.contains("[ERROR]"));
+  }
+
+  @Test
+  void default_values_render_a_deployment_with_its_service_account_service_pdb_and_rbac()
+      throws IOException {
+    Rendered rendered = render("required.yaml");
+
+    assertThat(rendered.kinds())
+        .containsExactly(
+            "Deployment",
+            "PodDisruptionBudget",
+            "Role",
+            "RoleBinding",
+            "Service",
+            "ServiceAccount");
+    JsonNode deployment = rendered.one("Deployment");
+    assertThat(deployment.at("/spec/replicas").asInt()).isEqualTo(2);
+    assertThat(deployment.at("/spec/template/spec/terminationGracePeriodSeconds").asInt())
+        .isGreaterThanOrEqualTo(60);
+    assertThat(deployment.at("/spec/template/spec/serviceAccountName").asText())
+        .isEqualTo(rendered.one("ServiceAccount").at("/metadata/name").asText());
+    JsonNode container = rendered.container();
+    assertThat(container.path("image").asText()).isEqualTo("ghcr.io/your-org/nightshift:0.1.0");
+    assertThat(container.at("/resources/requests/cpu").asText()).isNotEmpty();
+    assertThat(container.at("/resources/requests/memory").asText()).isNotEmpty();
+    assertThat(container.at("/ports/0/containerPort").asInt()).isEqualTo(8080);
+
+    assertThat(rendered.one("Service").at("/spec/ports/0/targetPort").asText()).isEqualTo("http");
+    assertThat(rendered.one("Service").at("/spec/type").asText()).isEqualTo("ClusterIP");
+    JsonNode pdb = rendered.one("PodDisruptionBudget");
+    assertThat(pdb.at("/spec/maxUnavailable").asInt()).isEqualTo(1);
+    assertThat(pdb.at("/spec/selector/matchLabels"))
+        .isEqualTo(deployment.at("/spec/selector/matchLabels"));
+
+    // Without namespaces, Jobs go to the release namespace only.
+    assertThat(rendered.env("NIGHTSHIFT_KUBERNETES_NAMESPACES").path("value").asText())
+        .isEqualTo(NAMESPACE);
+    assertThat(rendered.one("Role").at("/metadata/namespace").asText()).isEqualTo(NAMESPACE);
+  }
+
+  @Test
+  void the_container_gets_the_database_the_pinned_executor_and_its_identity_from_env()
+      throws IOException {
+    Rendered rendered = render("everything-on.yaml");
+
+    assertThat(rendered.env("NIGHTSHIFT_DATASOURCE_URL").path("value").asText())
+        .isEqualTo(
+            "jdbc:postgresql://postgres.db.svc.cluster.local:6432/scheduler?sslmode=require");
+    assertThat(rendered.env("NIGHTSHIFT_DATASOURCE_USERNAME").path("value").asText())
+        .isEqualTo("scheduler");
+    assertThat(rendered.env("NIGHTSHIFT_EXECUTOR").path("value").asText()).isEqualTo("kubernetes");
+    assertThat(
+            rendered.env("NIGHTSHIFT_CLUSTER_NODE_ID").at("/valueFrom/fieldRef/fieldPath").asText())
+        .isEqualTo("metadata.name");
+    assertThat(rendered.env("JAVA_TOOL_OPTIONS").path("value").asText())
+        .isEqualTo("-XX:MaxRAMPercentage=70");
+    assertThat(rendered.container().path("image").asText())
+        .isEqualTo("registry.example.com/platform/nightshift:0.1.0-rc1");
+  }
+
+  @Test
+  void the_database_password_comes_only_from_the_existing_secret() throws IOException {
+    for (Rendered rendered : List.of(render("required.yaml"), render("everything-on.yaml"))) {
+      JsonNode password = rendered.env("NIGHTSHIFT_DATASOURCE_PASSWORD");
+      assertThat(password.has("value")).isFalse();
+      assertThat(password.at("/valueFrom/secretKeyRef/name").asText())
+          .isIn("nightshift-db", "scheduler-db");
+      assertThat(password.at("/valueFrom/secretKeyRef/key").asText())
+          .isIn("password", "db-password");
+      assertThat(rendered.kinds()).doesNotContain("Secret");
+      // No YAML key named like a password anywhere: the chart never carries one.
+      assertThat(rendered.text()).doesNotContainPattern("(?im)^\\s*-?\\s*[\\w.-]*password\\s*:");
+    }
+  }
+
+  @Test
+  void a_password_given_as_a_value_is_rejected() {
+    assertThatThrownBy(() -> render(c -> c.set("database.password", "hunter2"), "required.yaml"))
+        .hasMessageContaining("password");
+  }
+
+  @Test
+  void rendering_fails_with_a_clear_message_without_the_database_secret() {
+    assertThatThrownBy(
+            () -> render(c -> c.set("database.host", "postgres").set("database.user", "ns")))
+        .hasMessageContaining("database.existingSecret is required");
+    assertThatThrownBy(() -> render(c -> c.set("database.existingSecret", "nightshift-db")))
+        .hasMessageContaining("database.host is required");
+  }
+
+  @Test
+  void the_three_probes_watch_the_health_endpoints() throws IOException {
+    JsonNode container = render("required.yaml").container();
+
+    assertThat(container.at("/startupProbe/httpGet/path").asText()).isEqualTo("/health/liveness");
+    assertThat(container.at("/livenessProbe/httpGet/path").asText()).isEqualTo("/health/liveness");
+    assertThat(container.at("/readinessProbe/httpGet/path").asText())
+        .isEqualTo("/health/readiness");
+    for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+      assertThat(container.at("/" + probe + "/httpGet/port").asText()).isEqualTo("http");
+      assertThat(container.at("/" + probe + "/periodSeconds").asInt()).isPositive();
+    }
+    // The startup probe gives the first start (migrations) much longer than liveness would.
+    assertThat(
+            container.at("/startupProbe/periodSeconds").asInt()
+                * container.at("/startupProbe/failureThreshold").asInt())
+        .isGreaterThanOrEqualTo(120);
+  }
+
+  @Test
+  void the_pod_runs_hardened_as_a_fixed_non_root_user() throws IOException {
+    Rendered rendered = render("required.yaml");
+    JsonNode pod = rendered.one("Deployment").at("/spec/template/spec/securityContext");
+    JsonNode container = rendered.container().path("securityContext");
+
+    assertThat(pod.path("runAsNonRoot").asBoolean()).isTrue();
+    assertThat(pod.path("runAsUser").asInt()).isEqualTo(10001);
+    assertThat(pod.at("/seccompProfile/type").asText()).isEqualTo("RuntimeDefault");
+    assertThat(container.path("runAsNonRoot").asBoolean()).isTrue();
+    assertThat(container.path("runAsUser").asInt()).isEqualTo(10001);
+    assertThat(container.path("readOnlyRootFilesystem").asBoolean()).isTrue();
+    assertThat(container.has("allowPrivilegeEscalation")).isTrue();
+    assertThat(container.path("allowPrivilegeEscalation").asBoolean()).isFalse();
+    assertThat(texts(container.at("/capabilities/drop"))).containsExactly("ALL");
+    assertThat(container.at("/capabilities/add").isMissingNode()).isTrue();
+    assertThat(container.at("/seccompProfile/type").asText()).isEqualTo("RuntimeDefault");
+  }
+
+  @Test
+  void the_only_writable_places_are_bounded_empty_dirs_for_the_data_dir_and_tmp()
+      throws IOException {
+    Rendered rendered = render("required.yaml");
+    JsonNode volumes = rendered.one("Deployment").at("/spec/template/spec/volumes");
+    Map<String, String> mounts =
+        StreamSupport.stream(rendered.container().path("volumeMounts").spliterator(), false)
+            .collect(
+                Collectors.toMap(m -> m.path("name").asText(), m -> m.path("mountPath").asText()));
+
+    assertThat(volumes).hasSize(2);
+    for (JsonNode volume : volumes) {
+      assertThat(volume.properties())
+          .extracting(Map.Entry::getKey)
+          .as("volume " + volume)
+          .containsExactlyInAnyOrder("name", "emptyDir");
+      assertThat(volume.at("/emptyDir/sizeLimit").asText())
+          .as("sizeLimit of " + volume)
+          .isNotEmpty();
+      assertThat(mounts).containsKey(volume.path("name").asText());
+    }
+    assertThat(mounts.values()).containsExactlyInAnyOrder("/var/lib/nightshift", "/tmp");
+    assertThat(rendered.env("NIGHTSHIFT_DATA_DIR").path("value").asText())
+        .isEqualTo("/var/lib/nightshift");
+  }
+
+  @Test
+  void each_namespace_gets_a_role_and_a_binding_with_exactly_the_executors_rules()
+      throws IOException {
+    Rendered rendered = render("several-namespaces.yaml");
+    String serviceAccount = rendered.one("ServiceAccount").at("/metadata/name").asText();
+
+    assertThat(rendered.ofKind("ClusterRole")).isEmpty();
+    assertThat(rendered.ofKind("ClusterRoleBinding")).isEmpty();
+    assertThat(rendered.ofKind("Role"))
+        .extracting(r -> r.at("/metadata/namespace").asText())
+        .containsExactlyInAnyOrder("data", "etl", "reports");
+    for (JsonNode role : rendered.ofKind("Role")) {
+      assertThat(rules(role)).containsExactlyElementsOf(RULES);
+    }
+    assertThat(rendered.ofKind("RoleBinding"))
+        .extracting(b -> b.at("/metadata/namespace").asText())
+        .containsExactlyInAnyOrder("data", "etl", "reports");
+    for (JsonNode binding : rendered.ofKind("RoleBinding")) {
+      assertThat(binding.at("/roleRef/kind").asText()).isEqualTo("Role");
+      assertThat(binding.at("/subjects/0/kind").asText()).isEqualTo("ServiceAccount");
+      assertThat(binding.at("/subjects/0/name").asText()).isEqualTo(serviceAccount);
+      assertThat(binding.at("/subjects/0/namespace").asText()).isEqualTo(NAMESPACE);
+    }
+    assertThat(rendered.env("NIGHTSHIFT_KUBERNETES_NAMESPACES").path("value").asText())
+        .isEqualTo("data,etl,reports");
+  }
+
+  @Test
+  void every_namespace_gets_a_cluster_role_with_the_same_rules_and_no_wildcard()
+      throws IOException {
+    Rendered rendered = render("all-namespaces.yaml");
+
+    assertThat(rendered.ofKind("Role")).isEmpty();
+    assertThat(rendered.ofKind("RoleBinding")).isEmpty();
+    JsonNode clusterRole = rendered.one("ClusterRole");
+    assertThat(rules(clusterRole)).containsExactlyElementsOf(RULES);
+    JsonNode binding = rendered.one("ClusterRoleBinding");
+    assertThat(binding.at("/roleRef/name").asText())
+        .isEqualTo(clusterRole.at("/metadata/name").asText());
+    assertThat(binding.at("/subjects/0/namespace").asText()).isEqualTo(NAMESPACE);
+    assertThat(rendered.env("NIGHTSHIFT_KUBERNETES_NAMESPACES").path("value").asText())
+        .isEqualTo("*");
+  }
+
+  @Test
+  void no_rbac_rule_anywhere_uses_a_wildcard() throws IOException {
+    for (String values :
+        List.of("required.yaml", "several-namespaces.yaml", "all-namespaces.yaml")) {
+      Rendered rendered = render(values);
+      for (JsonNode role :
+          Stream.concat(rendered.ofKind("Role").stream(), rendered.ofKind("ClusterRole").stream())
+              .toList()) {
+        assertThat(rules(role))
+            .allSatisfy(r -> assertThat(r.values()).noneMatch(l -> l.contains("*")));
+      }
+    }
+  }
+
+  @Test
+  void every_optional_part_renders_when_switched_on() throws IOException {
+    Rendered rendered = render("everything-on.yaml");
+
+    assertThat(rendered.kinds())
+        .containsExactly(
+            "ConfigMap",
+            "Deployment",
+            "NetworkPolicy",
+            "PodDisruptionBudget",
+            "PrometheusRule",
+            "Role",
+            "RoleBinding",
+            "Service",
+            "ServiceAccount",
+            "ServiceMonitor");
+
+    JsonNode monitor = rendered.one("ServiceMonitor");
+    assertThat(monitor.path("apiVersion").asText()).isEqualTo("monitoring.coreos.com/v1");
+    assertThat(monitor.at("/spec/endpoints/0/path").asText()).isEqualTo("/prometheus");
+    assertThat(monitor.at("/spec/endpoints/0/port").asText()).isEqualTo("http");
+    assertThat(monitor.at("/metadata/labels/release").asText()).isEqualTo("kube-prometheus-stack");
+
+    JsonNode deployment = rendered.one("Deployment");
+    JsonNode podSpec = deployment.at("/spec/template/spec");
+    assertThat(podSpec.at("/imagePullSecrets/0/name").asText()).isEqualTo("registry-credentials");
+    assertThat(podSpec.at("/nodeSelector/kubernetes.io~1os").asText()).isEqualTo("linux");
+    assertThat(podSpec.at("/tolerations/0/key").asText()).isEqualTo("dedicated");
+    assertThat(podSpec.at("/affinity/nodeAffinity").isObject()).isTrue();
+    // A spread constraint without a selector gets the one of this release's pods.
+    assertThat(podSpec.at("/topologySpreadConstraints/0/labelSelector/matchLabels"))
+        .isEqualTo(deployment.at("/spec/selector/matchLabels"));
+    assertThat(podSpec.at("/topologySpreadConstraints/0/topologyKey").asText())
+        .isEqualTo("topology.kubernetes.io/zone");
+  }
+
+  @Test
+  void the_network_policy_admits_only_the_allowed_sources_and_reaches_dns_database_and_api()
+      throws IOException {
+    JsonNode policy = render("everything-on.yaml").one("NetworkPolicy");
+
+    assertThat(texts(policy.at("/spec/policyTypes"))).containsExactly("Ingress", "Egress");
+    JsonNode ingress = policy.at("/spec/ingress");
+    assertThat(ingress).hasSize(1);
+    assertThat(ingress.at("/0/ports/0/port").asText()).isEqualTo("http");
+    assertThat(ingress.at("/0/from")).hasSize(2);
+    assertThat(
+            ingress
+                .at("/0/from/1/namespaceSelector/matchLabels/kubernetes.io~1metadata.name")
+                .asText())
+        .isEqualTo("monitoring");
+    List<String> egressPorts = new ArrayList<>();
+    for (JsonNode rule : policy.at("/spec/egress")) {
+      for (JsonNode port : rule.path("ports")) {
+        egressPorts.add(port.path("protocol").asText() + "/" + port.path("port").asText());
+      }
+    }
+    assertThat(egressPorts)
+        .containsExactlyInAnyOrder("UDP/53", "TCP/53", "TCP/6432", "TCP/443", "TCP/6443");
+    assertThat(
+            policy
+                .at(
+                    "/spec/egress/1/to/0/namespaceSelector/matchLabels/kubernetes.io~1metadata.name")
+                .asText())
+        .isEqualTo("db");
+  }
+
+  @Test
+  void replica_count_must_be_an_integer() {
+    assertThatThrownBy(() -> render("replica-count-many.yaml"))
+        .hasMessageContaining("replicaCount");
+    assertThatThrownBy(() -> render(c -> c.set("replicaCount", 0), "required.yaml"))
+        .hasMessageContaining("replicaCount");
+  }
+
+  @Test
+  void an_unknown_top_level_key_is_rejected() {
+    assertThatThrownBy(() -> render("unknown-key.yaml")).hasMessageContaining("replicas");
+  }
+
+  @Test
+  void the_chart_copies_of_the_dashboards_and_rules_equal_dashboards_byte_for_byte()
+      throws IOException {
+    Path files = CHART.resolve("files");
+    List<String> originals;
+    try (Stream<Path> list = Files.list(DASHBOARDS)) {
+      originals =
+          list.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).sorted().toList();
+    }
+    List<String> copies;
+    try (Stream<Path> list = Files.list(files)) {
+      copies = list.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+
+    assertThat(originals)
+        .containsExactly(
+            "nightshift-overview.json", "nightshift-rules.yaml", "nightshift-workflow.json");
+    assertThat(copies).containsExactlyElementsOf(originals);
+    for (String file : originals) {
+      assertThat(Files.mismatch(DASHBOARDS.resolve(file), files.resolve(file)))
+          .as(
+              "charts/nightshift/files/%s differs from dashboards/%s: copy it over (cp dashboards/%s charts/nightshift/files/)",
+              file, file, file)
+          .isEqualTo(-1L);
+    }
+  }
+
+  @Test
+  void the_dashboard_config_maps_and_the_prometheus_rule_hold_the_files_of_dashboards()
+      throws IOException {
+    Rendered rendered = render("everything-on.yaml");
+
+    List<JsonNode> configMaps = rendered.ofKind("ConfigMap");
+    assertThat(configMaps).hasSize(2);
+    for (JsonNode configMap : configMaps) {
+      assertThat(configMap.at("/metadata/labels/grafana_dashboard").asText()).isEqualTo("1");
+      assertThat(configMap.at("/metadata/namespace").asText()).isEqualTo("monitoring");
+      assertThat(configMap.at("/metadata/annotations/grafana_folder").asText())
+          .isEqualTo("Nightshift");
+      Map.Entry<String, JsonNode> data = configMap.path("data").properties().iterator().next();
+      assertThat(JSON.readTree(data.getValue().asText()))
+          .isEqualTo(JSON.readTree(DASHBOARDS.resolve(data.getKey()).toFile()));
+    }
+    assertThat(configMaps)
+        .extracting(c -> c.path("data").fieldNames().next())
+        .containsExactlyInAnyOrder("nightshift-overview.json", "nightshift-workflow.json");
+
+    JsonNode rule = rendered.one("PrometheusRule");
+    assertThat(rule.path("apiVersion").asText()).isEqualTo("monitoring.coreos.com/v1");
+    assertThat(rule.at("/spec/groups"))
+        .isEqualTo(
+            YAML.readTree(DASHBOARDS.resolve("nightshift-rules.yaml").toFile()).path("groups"));
+    assertThat(rule.at("/spec/groups/0/rules")).isNotEmpty();
+  }
+
+  @Test
+  void the_notes_point_at_port_forward_and_warn_that_the_api_has_no_authentication()
+      throws IOException {
+    String notes = Files.readString(CHART.resolve("templates/NOTES.txt"));
+
+    assertThat(notes)
+        .contains("port-forward")
+        .contains("NO AUTHENTICATION")
+        .contains("networkPolicy.enabled");
+    assertThat(Files.readString(CHART.resolve("README.md")))
+        .containsIgnoringCase("no authentication");
+  }
+
+  /** Keys of values.yaml outside list items: each has a comment line right above it. */
+  @Test
+  void every_key_of_values_yaml_is_documented_and_in_the_readme_table() throws IOException {
+    List<String> lines = Files.readAllLines(CHART.resolve("values.yaml"));
+    String readme = Files.readString(CHART.resolve("README.md"));
+    Pattern key = Pattern.compile("^( *)([A-Za-z][A-Za-z0-9]*):.*");
+    List<String> path = new ArrayList<>();
+    int listIndent = -1;
+    List<String> undocumented = new ArrayList<>();
+    List<String> notInReadme = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      String trimmed = line.strip();
+      int indent = line.length() - line.stripLeading().length();
+      if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+        continue;
+      }
+      if (trimmed.startsWith("- ")) {
+        listIndent = indent;
+        continue;
+      }
+      if (listIndent >= 0 && indent > listIndent) {
+        continue;
+      }
+      listIndent = -1;
+      Matcher matcher = key.matcher(line);
+      if (!matcher.matches()) {
+        continue;
+      }
+      int depth = matcher.group(1).length() / 2;
+      while (path.size() > depth) {
+        path.remove(path.size() - 1);
+      }
+      path.add(matcher.group(2));
+      String dotted = String.join(".", path);
+      if (!lines.get(i - 1).strip().startsWith("#")) {
+        undocumented.add(dotted);
+      }
+      if (depth <= 1 && !readme.contains("`" + dotted + "`")) {
+        notInReadme.add(dotted);
+      }
+    }
+
+    assertThat(undocumented).as("keys without a comment above them").isEmpty();
+    assertThat(notInReadme).as("keys missing from the README's values table").isEmpty();
+  }
+
+  @Test
+  void the_schema_closes_the_top_level_and_types_replica_count() throws IOException {
+    ObjectNode schema = (ObjectNode) JSON.readTree(CHART.resolve("values.schema.json").toFile());
+    JsonNode values = YAML.readTree(CHART.resolve("values.yaml").toFile());
+
+    assertThat(schema.path("additionalProperties").asBoolean(true)).isFalse();
+    assertThat(schema.at("/properties/replicaCount/type").asText()).isEqualTo("integer");
+    assertThat(schema.at("/properties/replicaCount/minimum").asInt()).isEqualTo(1);
+    // Every top-level value has its schema, or the schema would reject the chart's own defaults.
+    assertThat(schema.path("properties").fieldNames())
+        .toIterable()
+        .containsAll(() -> values.fieldNames());
+  }
+}

@@ -29,8 +29,7 @@ COPY --from=build --chown=root:root --chmod=0444 /build/nightshift.jar /app/nigh
 
 LABEL org.opencontainers.image.title="Nightshift" \
       org.opencontainers.image.description="A central scheduler for Kubernetes batch work." \
-      org.opencontainers.image.source="https://github.com/your-org/nightshift" \
-      org.opencontainers.image.licenses="Apache-2.0"
+      org.opencontainers.image.source="https://github.com/your-org/nightshift"
 
 # The only place Nightshift writes (the chart mounts an emptyDir here and on /tmp, the root
 # filesystem being read-only). The Kubernetes executor is pinned by the chart, not here.

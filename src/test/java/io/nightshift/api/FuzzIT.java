@@ -1,0 +1,238 @@
+package io.nightshift.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nightshift.testsupport.NightshiftNode;
+import io.nightshift.testsupport.PostgresFixture;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A generated corpus of 10,000 definitions and requests, mutated from valid ones: none may get a
+ * 5xx, every refusal is problem+json, and no refused request changes what is stored. The corpus is
+ * seeded, so a failure names the input that caused it and can be replayed.
+ */
+class FuzzIT {
+
+  private static final int CORPUS = 10_000;
+  private static final long SEED = 20261123L;
+  private static final String PATH = "/api/v1/namespaces/fuzz/workflows/stored";
+
+  private static final String VALID =
+      """
+      apiVersion: nightshift.io/v1
+      kind: Workflow
+      spec:
+        schedule: "0 2 * * *"
+        timeZone: Europe/Paris
+        concurrencyPolicy: Forbid
+        parameters: {retentionDays: "30"}
+        steps:
+          - name: backup
+            image: postgres:17
+            command: [sh, -c, 'pg_dump | gzip > /backups/db.gz']
+            env:
+              - {name: PGHOST, value: db}
+            resources: {requests: {cpu: 100m, memory: 128Mi}}
+          - name: cleanup
+            dependsOn: [backup]
+            image: busybox:1.36
+            command: [sh, -c, 'find /backups -mtime +$RETENTION_DAYS -delete']
+      """;
+
+  /** Fragments a mutation puts where a value was: wrong types, extremes, traps. */
+  private static final List<String> VALUES =
+      List.of(
+          "1e309",
+          "-1",
+          "99999999999999999999999999",
+          "0x7fffffff",
+          ".nan",
+          "~",
+          "null",
+          "[]",
+          "{}",
+          "[[[[[[[[]]]]]]]]",
+          "\"\"",
+          "\"\\u0000\"",
+          "\"\\ud800\"",
+          "'\u202e evil'",
+          "!!python/object:os.system ls",
+          "!!binary aGVsbG8=",
+          "&a [1, *a]",
+          "*nowhere",
+          "\"" + "x".repeat(5000) + "\"",
+          "true",
+          "2026-13-45T99:99:99Z",
+          "\"* * * * * *\"",
+          "\"@every 1s\"",
+          "\"../../etc/passwd\"",
+          "{name: x, valueFrom: {secretKeyRef: {}}}",
+          "[{name: \"\"}]",
+          "\"Nope/Zone\"");
+
+  private static final List<String> CONTENT_TYPES =
+      List.of(
+          "application/yaml",
+          "application/json",
+          "text/yaml",
+          "application/x-yaml",
+          "text/plain",
+          "application/yaml; charset=latin1",
+          "",
+          "multipart/form-data; boundary=x");
+
+  @Test
+  void ten_thousand_generated_inputs_get_no_5xx_and_change_nothing_they_were_refused() {
+    Random random = new Random(SEED);
+    try (NightshiftNode node = NightshiftNode.start(PostgresFixture.newDatabase())) {
+      assertThat(node.put(PATH, "application/yaml", VALID).statusCode()).isEqualTo(201);
+      String stored = node.get(PATH).body();
+      List<String> failures = new ArrayList<>();
+      int refused = 0;
+      for (int i = 0; i < CORPUS && failures.size() < 10; i++) {
+        Supplier<HttpResponse<String>> request = request(node, random, i);
+        HttpResponse<String> response = request.get();
+        int status = response.statusCode();
+        if (status >= 500) {
+          failures.add("#" + i + " answered " + status + ": " + response.body());
+          continue;
+        }
+        if (status >= 400) {
+          refused++;
+          if (!response
+              .headers()
+              .firstValue("Content-Type")
+              .orElse("")
+              .startsWith("application/problem+json")) {
+            failures.add("#" + i + " refused without problem+json: " + response.headers().map());
+          }
+          String now = node.get(PATH).body();
+          if (!now.equals(stored)) {
+            failures.add("#" + i + " was refused (" + status + ") but changed what is stored");
+            stored = now;
+          }
+        } else {
+          stored = node.get(PATH).body(); // accepted: the new definition is the reference
+        }
+      }
+      assertThat(failures).isEmpty();
+      assertThat(refused).as("the corpus is mostly bad input").isGreaterThan(CORPUS / 2);
+    }
+  }
+
+  /** Input number {@code i}: a mutated definition, or a request with mutated parameters. */
+  private static Supplier<HttpResponse<String>> request(NightshiftNode node, Random random, int i) {
+    int kind = random.nextInt(10);
+    if (kind < 6) {
+      byte[] body = mutate(VALID, random);
+      String type = CONTENT_TYPES.get(random.nextInt(CONTENT_TYPES.size()));
+      return () -> node.put(PATH, type.isEmpty() ? null : type, body);
+    }
+    if (kind < 8) {
+      String json = jsonBody(random);
+      String query = QUERIES.get(random.nextInt(QUERIES.size()));
+      return () ->
+          node.send(
+              node.request(PATH + "/runs" + query)
+                  .header("Content-Type", "application/json")
+                  .header(
+                      "Idempotency-Key",
+                      random.nextBoolean() ? "k" + i : "x".repeat(random.nextInt(400)))
+                  .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+    String path =
+        List.of(
+                PATH + "/schedule?count=" + VALUES.get(random.nextInt(VALUES.size())),
+                PATH + "/schedule?from=" + VALUES.get(random.nextInt(VALUES.size())),
+                "/api/v1/workflows?limit=" + VALUES.get(random.nextInt(VALUES.size())),
+                "/api/v1/workflows?cursor=" + VALUES.get(random.nextInt(VALUES.size())),
+                "/api/v1/namespaces/fuzz/workflows/stored/runs?status=" + random.nextInt(),
+                "/api/v1/runs/" + VALUES.get(random.nextInt(VALUES.size())) + "?wait=1ms",
+                "/api/v1/namespaces/" + "A".repeat(random.nextInt(300)) + "/workflows/x")
+            .get(random.nextInt(7));
+    String encoded = encode(path);
+    return () -> node.get(encoded);
+  }
+
+  private static final List<String> QUERIES =
+      List.of("", "?wait=", "?wait=abc", "?wait=11m", "?wait=-1s", "?wait=1ms", "?x=1");
+
+  private static String jsonBody(Random random) {
+    return switch (random.nextInt(6)) {
+      case 0 ->
+          "{\"parameters\": {\"retentionDays\": "
+              + VALUES.get(random.nextInt(VALUES.size()))
+              + "}}";
+      case 1 -> "{\"parameters\": {\"unknown\": \"1\"}}";
+      case 2 -> "{\"parameters\": []}";
+      case 3 -> "[1, 2";
+      case 4 -> "{\"parameters\": {\"retentionDays\": \"7\"}, \"extra\": true}";
+      default -> "\u0000\u0001";
+    };
+  }
+
+  /** One to three mutations of the text: replace a value, cut, duplicate, indent or corrupt. */
+  private static byte[] mutate(String text, Random random) {
+    String mutated = text;
+    int count = 1 + random.nextInt(3);
+    for (int m = 0; m < count; m++) {
+      List<String> lines = new ArrayList<>(List.of(mutated.split("\n", -1)));
+      int at = random.nextInt(lines.size());
+      String line = lines.get(at);
+      switch (random.nextInt(8)) {
+        case 0 -> {
+          int colon = line.indexOf(": ");
+          if (colon > 0) {
+            lines.set(at, line.substring(0, colon + 2) + VALUES.get(random.nextInt(VALUES.size())));
+          }
+        }
+        case 1 -> lines.remove(at);
+        case 2 -> lines.add(at, line);
+        case 3 -> lines.set(at, "  ".repeat(random.nextInt(4)) + line.strip());
+        case 4 -> lines.set(at, line.substring(0, random.nextInt(line.length() + 1)));
+        case 5 -> lines.add(at, "  unknownField" + random.nextInt(3) + ": 1");
+        case 6 -> lines.set(at, line + " " + (char) (random.nextInt(0x2FF) + 1));
+        default -> {
+          // nesting far beyond the limit, or a flood of steps
+          if (random.nextBoolean()) {
+            lines.add(at, "x: " + "[".repeat(200) + "]".repeat(200));
+          } else {
+            StringBuilder steps = new StringBuilder();
+            for (int s = 0; s < 300; s++) {
+              steps.append("  - {name: s").append(s).append(", image: a}\n");
+            }
+            lines.add(lines.size() - 1, steps.toString());
+          }
+        }
+      }
+      mutated = String.join("\n", lines);
+    }
+    byte[] bytes = mutated.getBytes(StandardCharsets.UTF_8);
+    if (random.nextInt(10) == 0) {
+      // not UTF-8: a lone continuation byte, an overlong encoding
+      bytes[random.nextInt(bytes.length)] = (byte) (random.nextBoolean() ? 0x80 : 0xC0);
+    }
+    return bytes;
+  }
+
+  private static String encode(String path) {
+    StringBuilder encoded = new StringBuilder();
+    for (char c : path.toCharArray()) {
+      if (c <= ' ' || c > '~' || "\"<>\\^`{|}#%[]".indexOf(c) >= 0) {
+        for (byte b : String.valueOf(c).getBytes(StandardCharsets.UTF_8)) {
+          encoded.append('%').append(String.format("%02X", b & 0xff));
+        }
+      } else {
+        encoded.append(c);
+      }
+    }
+    return encoded.toString();
+  }
+}

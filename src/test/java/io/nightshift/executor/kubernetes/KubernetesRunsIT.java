@@ -439,6 +439,27 @@ class KubernetesRunsIT {
   }
 
   @Test
+  void a_create_whose_answer_was_lost_is_tried_again_gets_409_and_adopts_the_job_it_made() {
+    kube.loseAnswer("POST", "/apis/batch/v1/namespaces/" + NS + "/jobs", 503, 1);
+
+    String id = single("lost-answer", "parameters: {}");
+
+    kube.jobs().awaitJob(NS, "lost-answer-1-only", JOB_WAIT);
+    // The create is tried again after its backoff: 409, and the Job is read and adopted.
+    for (int i = 0; i < 100 && kube.createAttempts(NS, "lost-answer-1-only") < 2; i++) {
+      sleep(50);
+    }
+    assertThat(kube.createAttempts(NS, "lost-answer-1-only"))
+        .as("the retry after the lost answer")
+        .isEqualTo(2);
+    kube.jobs().complete(NS, "lost-answer-1-only");
+    JsonNode done = node.awaitRun(id, run -> run.get("status").asText().equals("Succeeded"));
+    assertThat(done.get("status").asText()).isEqualTo("Succeeded");
+    assertThat(kube.jobCreations(NS).stream().filter(name -> name.startsWith("lost-answer")))
+        .containsExactly("lost-answer-1-only");
+  }
+
+  @Test
   void a_step_in_a_namespace_not_allowed_fails_saying_where_jobs_may_go() {
     node.put(
         "/api/v1/namespaces/elsewhere/workflows/stray",
@@ -516,6 +537,15 @@ class KubernetesRunsIT {
       } else if (leader == null) {
         other.close();
       }
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 

@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.nightshift.testsupport.kube.Faults.Delay;
 import io.nightshift.testsupport.kube.Faults.Fault;
+import io.nightshift.testsupport.kube.Faults.LoseAnswer;
 import io.nightshift.testsupport.kube.Faults.Reject;
 import io.nightshift.testsupport.kube.ResourcePath.ResourceType;
 import io.nightshift.testsupport.kube.WatchLog.Subscription;
@@ -232,6 +233,11 @@ final class ApiFront implements AutoCloseable {
       }
       if (fault instanceof Delay delay) {
         Thread.sleep(delay.delay().toMillis());
+      }
+      if (fault instanceof LoseAnswer lost) {
+        serve(request);
+        send(exchange, injected(new Reject(lost.status(), null), request));
+        return;
       }
 
       if (request.isWatch()) {

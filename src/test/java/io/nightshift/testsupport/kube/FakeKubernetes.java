@@ -149,6 +149,14 @@ public final class FakeKubernetes implements AutoCloseable {
     faults.add(method, pathRegex, new Delay(delay), times);
   }
 
+  /**
+   * Serves the next {@code times} matching requests, then answers them with {@code status} as if
+   * the answer were lost: a create happens, and the client believes it did not.
+   */
+  public void loseAnswer(String method, String pathRegex, int status, int times) {
+    faults.add(method, pathRegex, new Faults.LoseAnswer(status), times);
+  }
+
   /** Forgets the faults not yet used up. */
   public void clearFaults() {
     faults.clear();

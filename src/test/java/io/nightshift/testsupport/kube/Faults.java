@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 final class Faults {
 
   /** What happens to a request that takes a fault. */
-  sealed interface Fault permits Reject, Delay {}
+  sealed interface Fault permits Reject, Delay, LoseAnswer {}
 
   /**
    * Answered at once with this status and a Status body, never reaching the mock.
@@ -27,6 +27,12 @@ final class Faults {
 
   /** Held for this long, then served as usual. */
   record Delay(Duration delay) implements Fault {}
+
+  /**
+   * Served by the mock (a create does create), but the client is answered with this status instead,
+   * as when a connection drops after the server acted: the client cannot know it did.
+   */
+  record LoseAnswer(int status) implements Fault {}
 
   private record Rule(String method, Pattern path, Fault fault, AtomicInteger usesLeft) {
 

@@ -451,12 +451,10 @@ public class RunRepository {
   }
 
   /**
-   * Ends a running step. A step no longer Running (cancelled meanwhile) keeps its state: the end of
-   * a process that was killed must not turn Cancelled into Failed.
-   */
-  /**
    * Ends the attempt {@code jobName} of a step, if that attempt is still the step's and Running: a
-   * late report of an earlier attempt, or of a step already stopped, changes nothing.
+   * late report of an earlier attempt, or of a step already stopped (the end of a killed process
+   * must not turn Cancelled into Failed), changes nothing. The step's duration and failure are
+   * counted in the same transaction.
    */
   public static void endRunningStep(
       Connection connection,

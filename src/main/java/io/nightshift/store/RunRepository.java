@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /** The runs table. */
@@ -20,8 +21,8 @@ import javax.sql.DataSource;
 public class RunRepository {
 
   /** The statuses a run ends in. */
-  private static final java.util.Set<String> ENDED =
-      java.util.Set.of("Succeeded", "Failed", "Cancelled", "Skipped", "Missed");
+  private static final Set<String> ENDED =
+      Set.of("Succeeded", "Failed", "Cancelled", "Skipped", "Missed");
 
   private final Jdbc jdbc;
 

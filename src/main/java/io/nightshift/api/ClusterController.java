@@ -2,8 +2,10 @@ package io.nightshift.api;
 
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.security.annotation.Secured;
 import io.nightshift.cluster.ClusterConfig;
 import io.nightshift.cluster.LeaderElector;
+import io.nightshift.security.Role;
 import io.nightshift.store.LeaseRepository;
 import java.time.Clock;
 import java.time.Instant;
@@ -11,6 +13,7 @@ import java.util.List;
 
 /** {@code GET /api/v1/cluster}: this node, the leader, and the nodes that checked in lately. */
 @Controller("/api/v1/cluster")
+@Secured(Role.VIEWER_NAME)
 public class ClusterController {
 
   /** Nodes silent for longer than this many lease durations are no longer listed. */

@@ -95,6 +95,14 @@ final class ExceptionHandlers {
 
   @Singleton
   @Produces(Problem.MEDIA_TYPE)
+  static class Forbidden extends MessageOnly<ForbiddenException> {
+    Forbidden() {
+      super(HttpStatus.FORBIDDEN, "forbidden");
+    }
+  }
+
+  @Singleton
+  @Produces(Problem.MEDIA_TYPE)
   static class Conflict extends MessageOnly<ConflictException> {
     Conflict() {
       super(HttpStatus.CONFLICT, "conflict");

@@ -28,6 +28,19 @@ final class QueryParameters {
     return defaultValue;
   }
 
+  /** A numeric {@code ?cursor} as this API hands them out in {@code nextCursor}; null if none. */
+  static Long numericCursor(String cursor, List<Violation> violations) {
+    if (cursor == null || cursor.isEmpty()) {
+      return null;
+    }
+    try {
+      return Long.parseLong(cursor);
+    } catch (NumberFormatException e) {
+      violations.add(new Violation("?cursor", "not a cursor this API returned as nextCursor"));
+      return null;
+    }
+  }
+
   static void check(List<Violation> violations) {
     if (!violations.isEmpty()) {
       throw new BadRequestException(violations);

@@ -13,9 +13,12 @@ import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
 import io.nightshift.engine.RunService;
 import io.nightshift.engine.RunService.RunView;
 import io.nightshift.executor.Executor;
+import io.nightshift.security.Role;
 import io.nightshift.store.RunRow;
 import io.nightshift.store.StepRow;
 import io.nightshift.workflow.InvalidDefinitionException;
@@ -32,8 +35,12 @@ import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Runs: start one now, read one, wait for one, list a workflow's history, read a step's log. */
+/**
+ * Runs: start one now, read one, wait for one, list a workflow's history, read a step's log.
+ * Viewers read; operators start, backfill, retry and cancel.
+ */
 @Controller("/api/v1")
+@Secured(Role.VIEWER_NAME)
 public class RunController {
 
   private static final Pattern WAIT = Pattern.compile("([0-9]{1,6})(ms|s|m)?");
@@ -80,13 +87,17 @@ public class RunController {
       List<StepBody> steps) {}
 
   @Post(uri = "/namespaces/{namespace}/workflows/{name}/runs")
+  @Secured(Role.OPERATOR_NAME)
+  @Audited("run.create")
   public HttpResponse<RunBody> runNow(
+      Authentication authentication,
       String namespace,
       String name,
       @Nullable @Body RunRequest request,
       @Nullable @QueryValue String wait,
       @Nullable @Header("Idempotency-Key") String idempotencyKey)
       throws InterruptedException {
+    Visibility.workflow(authentication, namespace, name);
     Optional<Duration> waitFor = parseWait(wait);
     if (idempotencyKey != null
         && (idempotencyKey.isEmpty() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY)) {
@@ -113,8 +124,14 @@ public class RunController {
 
   /** One run per scheduled time in the range, under the workflow's concurrency policy. */
   @Post(uri = "/namespaces/{namespace}/workflows/{name}/backfill")
+  @Secured(Role.OPERATOR_NAME)
+  @Audited("run.backfill")
   public HttpResponse<BackfillBody> backfill(
-      String namespace, String name, @Nullable @Body BackfillRequest request) {
+      Authentication authentication,
+      String namespace,
+      String name,
+      @Nullable @Body BackfillRequest request) {
+    Visibility.workflow(authentication, namespace, name);
     List<Violation> violations = new ArrayList<>();
     Instant from = instant("/from", request == null ? null : request.from(), violations);
     Instant to = instant("/to", request == null ? null : request.to(), violations);
@@ -146,41 +163,44 @@ public class RunController {
 
   /** Runs the failed and skipped steps of a finished run again: 202 with the run, Pending. */
   @Post(uri = "/runs/{id}/retry")
-  public HttpResponse<RunBody> retry(String id) {
+  @Secured(Role.OPERATOR_NAME)
+  @Audited("run.retry")
+  public HttpResponse<RunBody> retry(Authentication authentication, String id) {
+    Visibility.run(authentication, runs.get(id));
     return HttpResponse.<RunBody>status(HttpStatus.ACCEPTED).body(body(runs.retry(id)));
   }
 
   /** Asks the leader to cancel the run: 202 with the run as it is now. */
   @Post(uri = "/runs/{id}/cancel")
-  public HttpResponse<RunBody> cancel(String id) {
+  @Secured(Role.OPERATOR_NAME)
+  @Audited("run.cancel")
+  public HttpResponse<RunBody> cancel(Authentication authentication, String id) {
+    Visibility.run(authentication, runs.get(id));
     return HttpResponse.<RunBody>status(HttpStatus.ACCEPTED).body(body(runs.cancel(id)));
   }
 
   @Get(uri = "/runs/{id}")
-  public RunBody get(String id, @Nullable @QueryValue String wait) throws InterruptedException {
+  public RunBody get(Authentication authentication, String id, @Nullable @QueryValue String wait)
+      throws InterruptedException {
     Optional<Duration> waitFor = parseWait(wait);
-    return body(waitFor.isPresent() ? runs.await(id, waitFor.get()) : runs.get(id));
+    RunView run = Visibility.run(authentication, runs.get(id));
+    return body(waitFor.isPresent() ? runs.await(id, waitFor.get()) : run);
   }
 
   @Get(uri = "/namespaces/{namespace}/workflows/{name}/runs")
   public ItemList<RunBody> history(
+      Authentication authentication,
       String namespace,
       String name,
       @Nullable @QueryValue String status,
       @Nullable @QueryValue String limit,
       @Nullable @QueryValue String cursor) {
+    Visibility.workflow(authentication, namespace, name);
     List<Violation> violations = new ArrayList<>();
     int pageSize =
         QueryParameters.intInRange(
             "limit", limit, ApiLimits.DEFAULT_PAGE_SIZE, 1, ApiLimits.MAX_PAGE_SIZE, violations);
-    Long before = null;
-    if (cursor != null && !cursor.isEmpty()) {
-      try {
-        before = Long.parseLong(cursor);
-      } catch (NumberFormatException e) {
-        violations.add(new Violation("?cursor", "not a cursor this API returned as nextCursor"));
-      }
-    }
+    Long before = QueryParameters.numericCursor(cursor, violations);
     QueryParameters.check(violations);
     List<RunRow> rows =
         runs.history(namespace, name, Optional.ofNullable(status), before, pageSize + 1);
@@ -192,11 +212,15 @@ public class RunController {
 
   @Get(uri = "/runs/{id}/steps/{step}/logs")
   @Produces(MediaType.TEXT_PLAIN)
-  public String logs(String id, String step, @Nullable @QueryValue String tailLines) {
+  public String logs(
+      Authentication authentication,
+      String id,
+      String step,
+      @Nullable @QueryValue String tailLines) {
     List<Violation> violations = new ArrayList<>();
     int tail = QueryParameters.intInRange("tailLines", tailLines, 0, 0, 1_000_000, violations);
     QueryParameters.check(violations);
-    RunView run = runs.get(id);
+    RunView run = Visibility.run(authentication, runs.get(id));
     StepRow row =
         run.steps().stream()
             .filter(s -> s.name().equals(step) && s.jobName() != null)

@@ -1,6 +1,7 @@
 package io.nightshift.api;
 
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -13,8 +14,13 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Put;
 import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.nightshift.security.Caller;
+import io.nightshift.security.Role;
 import io.nightshift.workflow.DefinitionCodec;
 import io.nightshift.workflow.DefinitionCodec.Format;
+import io.nightshift.workflow.SecretLiterals;
 import io.nightshift.workflow.Violation;
 import io.nightshift.workflow.Workflow;
 import io.nightshift.workflow.WorkflowService;
@@ -27,9 +33,14 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
-/** Workflow definitions: {@code /api/v1/…/workflows}. */
+/**
+ * Workflow definitions: {@code /api/v1/…/workflows}. Viewers read them, operators suspend and
+ * resume them, admins define and delete them.
+ */
 @Controller("/api/v1")
+@Secured(Role.VIEWER_NAME)
 public class WorkflowController {
 
   static final String YAML = "application/yaml";
@@ -43,33 +54,50 @@ public class WorkflowController {
     this.codec = codec;
   }
 
-  /** Creates (201) or replaces (200) a workflow from YAML or JSON. */
+  /**
+   * Creates (201) or replaces (200) a workflow from YAML or JSON. A value that looks like a secret
+   * written in clear is stored, and pointed out in a {@code Warning: 299} header.
+   */
   @Put(
       uri = "/namespaces/{namespace}/workflows/{name}",
       consumes = {MediaType.APPLICATION_JSON, YAML, "application/x-yaml", "text/yaml"},
       produces = {MediaType.APPLICATION_JSON, YAML})
+  @Secured(Role.ADMIN_NAME)
+  @Audited("workflow.apply")
   public HttpResponse<?> put(
-      HttpRequest<?> request, String namespace, String name, @Body byte[] body) {
+      HttpRequest<?> request,
+      Authentication authentication,
+      String namespace,
+      String name,
+      @Body byte[] body) {
+    Visibility.workflow(authentication, namespace, name);
     Format format =
         request.getContentType().map(WorkflowController::isYaml).orElse(true)
             ? Format.YAML
             : Format.JSON;
     WorkflowService.Applied applied = workflows.apply(namespace, name, body, format);
-    return render(
-        request,
-        HttpResponse.status(applied.created() ? HttpStatus.CREATED : HttpStatus.OK),
-        applied.workflow());
+    MutableHttpResponse<Object> response =
+        HttpResponse.status(applied.created() ? HttpStatus.CREATED : HttpStatus.OK);
+    for (String warning : SecretLiterals.warnings(applied.workflow())) {
+      response
+          .getHeaders()
+          .add(HttpHeaders.WARNING, "299 - \"" + warning.replace("\"", "'") + "\"");
+    }
+    return render(request, response, applied.workflow());
   }
 
   @Get(
       uri = "/namespaces/{namespace}/workflows/{name}",
       produces = {MediaType.APPLICATION_JSON, YAML})
-  public HttpResponse<?> get(HttpRequest<?> request, String namespace, String name) {
+  public HttpResponse<?> get(
+      HttpRequest<?> request, Authentication authentication, String namespace, String name) {
+    Visibility.workflow(authentication, namespace, name);
     return render(request, HttpResponse.ok(), workflows.get(namespace, name));
   }
 
   @Get(uri = "/workflows")
   public ItemList<Workflow> list(
+      Authentication authentication,
       @Nullable @QueryValue String namespace,
       @Nullable @QueryValue String limit,
       @Nullable @QueryValue String cursor) {
@@ -79,40 +107,59 @@ public class WorkflowController {
             "limit", limit, ApiLimits.DEFAULT_PAGE_SIZE, 1, ApiLimits.MAX_PAGE_SIZE, violations);
     Optional<WorkflowKey> after = decodeCursor(cursor, violations);
     QueryParameters.check(violations);
-    WorkflowService.Page page = workflows.list(Optional.ofNullable(namespace), after, pageSize);
+    Caller caller = Caller.of(authentication);
+    Optional<Set<String>> scope =
+        namespace == null
+            ? caller.namespaces()
+            : Optional.of(caller.sees(namespace) ? Set.of(namespace) : Set.of());
+    WorkflowService.Page page = workflows.list(scope, after, pageSize);
     return new ItemList<>(
         page.items(), page.next().map(WorkflowController::encodeCursor).orElse(null));
   }
 
   @Get(uri = "/namespaces/{namespace}/workflows")
   public ItemList<Workflow> listNamespace(
-      String namespace, @Nullable @QueryValue String limit, @Nullable @QueryValue String cursor) {
-    return list(namespace, limit, cursor);
+      Authentication authentication,
+      String namespace,
+      @Nullable @QueryValue String limit,
+      @Nullable @QueryValue String cursor) {
+    return list(authentication, namespace, limit, cursor);
   }
 
   @Delete(uri = "/namespaces/{namespace}/workflows/{name}")
-  public HttpResponse<Void> delete(String namespace, String name) {
+  @Secured(Role.ADMIN_NAME)
+  @Audited("workflow.delete")
+  public HttpResponse<Void> delete(Authentication authentication, String namespace, String name) {
+    Visibility.workflow(authentication, namespace, name);
     workflows.delete(namespace, name);
     return HttpResponse.noContent();
   }
 
   @Post(uri = "/namespaces/{namespace}/workflows/{name}/suspend")
-  public Workflow suspend(String namespace, String name) {
+  @Secured(Role.OPERATOR_NAME)
+  @Audited("workflow.suspend")
+  public Workflow suspend(Authentication authentication, String namespace, String name) {
+    Visibility.workflow(authentication, namespace, name);
     return workflows.setSuspended(namespace, name, true);
   }
 
   @Post(uri = "/namespaces/{namespace}/workflows/{name}/resume")
-  public Workflow resume(String namespace, String name) {
+  @Secured(Role.OPERATOR_NAME)
+  @Audited("workflow.resume")
+  public Workflow resume(Authentication authentication, String namespace, String name) {
+    Visibility.workflow(authentication, namespace, name);
     return workflows.setSuspended(namespace, name, false);
   }
 
   /** The next fire times of a workflow's schedule: what it will do, before it does it. */
   @Get(uri = "/namespaces/{namespace}/workflows/{name}/schedule")
   public SchedulePreview schedule(
+      Authentication authentication,
       String namespace,
       String name,
       @Nullable @QueryValue String count,
       @Nullable @QueryValue String from) {
+    Visibility.workflow(authentication, namespace, name);
     List<Violation> violations = new ArrayList<>();
     int n =
         QueryParameters.intInRange(

@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -33,15 +34,15 @@ public class WorkflowRepository {
   /**
    * Workflows ordered by namespace and name, after the given key (exclusive) when there is one.
    *
-   * @param namespace only this namespace, or all when null
+   * @param namespaces only these namespaces, or all when null
    */
   public List<StoredWorkflow> list(
-      String namespace, String afterNamespace, String afterName, int limit) {
+      Collection<String> namespaces, String afterNamespace, String afterName, int limit) {
     StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM workflows WHERE true");
     List<Object> arguments = new ArrayList<>();
-    if (namespace != null) {
-      sql.append(" AND namespace = ?");
-      arguments.add(namespace);
+    if (namespaces != null) {
+      sql.append(" AND namespace = ANY(?)");
+      arguments.add(namespaces.toArray(String[]::new));
     }
     if (afterNamespace != null) {
       sql.append(" AND (namespace, name) > (?, ?)");
@@ -54,7 +55,12 @@ public class WorkflowRepository {
         connection -> {
           try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
             for (int i = 0; i < arguments.size(); i++) {
-              statement.setObject(i + 1, arguments.get(i));
+              Object argument = arguments.get(i);
+              if (argument instanceof String[] array) {
+                statement.setArray(i + 1, connection.createArrayOf("text", array));
+              } else {
+                statement.setObject(i + 1, argument);
+              }
             }
             List<StoredWorkflow> rows = new ArrayList<>();
             try (ResultSet result = statement.executeQuery()) {

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -93,11 +94,15 @@ public class WorkflowService {
   /** Where a listing stands: the last (namespace, name) returned. */
   public record WorkflowKey(String namespace, String name) {}
 
-  public Page list(Optional<String> namespace, Optional<WorkflowKey> after, int limit) {
+  /**
+   * A page of the workflows in {@code namespaces} (all when empty) after {@code after}, in
+   * (namespace, name) order.
+   */
+  public Page list(Optional<Set<String>> namespaces, Optional<WorkflowKey> after, int limit) {
     // One more than asked tells whether there is a next page without a second query.
     List<StoredWorkflow> rows =
         repository.list(
-            namespace.orElse(null),
+            namespaces.orElse(null),
             after.map(WorkflowKey::namespace).orElse(null),
             after.map(WorkflowKey::name).orElse(null),
             limit + 1);

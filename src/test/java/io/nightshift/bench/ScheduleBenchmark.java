@@ -3,6 +3,7 @@ package io.nightshift.bench;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.nightshift.schedule.ScheduleConfig;
+import io.nightshift.testsupport.NightshiftNode;
 import io.nightshift.testsupport.PostgresFixture;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -125,6 +126,7 @@ public final class ScheduleBenchmark {
     properties.put("nightshift.data-dir", dataDir.toString());
     properties.put("nightshift.executor", "local");
     properties.put("nightshift.cluster.node-id", id);
+    properties.put("nightshift.admin-token", NightshiftNode.ADMIN_TOKEN);
     return ApplicationContext.run(EmbeddedServer.class, properties).getApplicationContext();
   }
 
@@ -166,6 +168,7 @@ public final class ScheduleBenchmark {
                   HTTP.send(
                           HttpRequest.newBuilder(URI.create(url))
                               .header("Content-Type", "application/yaml")
+                              .header("Authorization", "Bearer " + NightshiftNode.ADMIN_TOKEN)
                               .PUT(HttpRequest.BodyPublishers.ofString(body))
                               .build(),
                           HttpResponse.BodyHandlers.discarding())

@@ -21,18 +21,32 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * One Nightshift node on a random port, talked to over real HTTP with the JDK's client. Stopping
- * and starting another node on the same database is a restart.
+ * One Nightshift node on a random port, talked to over real HTTP with the JDK's client, as the
+ * bootstrap admin unless {@link #as} says otherwise. Stopping and starting another node on the same
+ * database is a restart.
  */
 public final class NightshiftNode implements AutoCloseable {
+
+  /** The admin token every test node is started with ({@code NIGHTSHIFT_ADMIN_TOKEN}). */
+  public static final String ADMIN_TOKEN = "test-admin-token-not-a-secret-0123456789";
 
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
   private final EmbeddedServer server;
+  private final String token;
 
-  private NightshiftNode(EmbeddedServer server) {
+  private NightshiftNode(EmbeddedServer server, String token) {
     this.server = server;
+    this.token = token;
+  }
+
+  /**
+   * The same node, talked to with {@code token} as the bearer token, or with no Authorization
+   * header when null. Closing either closes the node.
+   */
+  public NightshiftNode as(String token) {
+    return new NightshiftNode(server, token);
   }
 
   /** A node on {@code database}. */
@@ -73,7 +87,9 @@ public final class NightshiftNode implements AutoCloseable {
     Map<String, Object> all = new HashMap<>(properties);
     all.put("micronaut.server.port", -1);
     all.put("nightshift.datasource.maximum-pool-size", 4);
-    return new NightshiftNode(ApplicationContext.run(EmbeddedServer.class, all, Environment.TEST));
+    all.putIfAbsent("nightshift.admin-token", ADMIN_TOKEN);
+    return new NightshiftNode(
+        ApplicationContext.run(EmbeddedServer.class, all, Environment.TEST), ADMIN_TOKEN);
   }
 
   public ApplicationContext context() {
@@ -124,8 +140,12 @@ public final class NightshiftNode implements AutoCloseable {
   }
 
   public HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create(server.getURL() + path))
-        .timeout(Duration.ofSeconds(30));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(server.getURL() + path)).timeout(Duration.ofSeconds(30));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return request;
   }
 
   /** Reads the run until {@code until} holds of it, for up to 20 s; fails with the run if never. */

@@ -1,0 +1,63 @@
+package io.nightshift.api;
+
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.ResponseFilter;
+import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.http.server.util.HttpClientAddressResolver;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.web.router.RouteAttributes;
+import io.nightshift.store.AuditRepository;
+import io.nightshift.store.AuditRepository.AuditEvent;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * Writes each successful call of an {@link Audited} endpoint to the audit trail: who (the caller),
+ * what (the action), on what (the path), when, from which address, and what it created (the {@code
+ * Location} it answered with). Refused calls change nothing and are not audited; they are logged by
+ * {@link RefusalLog}.
+ */
+@ServerFilter("/api/v1/**")
+public class AuditFilter {
+
+  private final AuditRepository audit;
+  private final HttpClientAddressResolver addresses;
+  private final Clock clock;
+
+  public AuditFilter(AuditRepository audit, HttpClientAddressResolver addresses, Clock clock) {
+    this.audit = audit;
+    this.addresses = addresses;
+    this.clock = clock;
+  }
+
+  @ResponseFilter
+  @ExecuteOn(TaskExecutors.BLOCKING)
+  public void record(HttpRequest<?> request, MutableHttpResponse<?> response) {
+    int status = response.code();
+    if (status < 200 || status >= 300) {
+      return;
+    }
+    Optional<String> action =
+        RouteAttributes.getRouteMatch(request)
+            .flatMap(route -> route.getAnnotationMetadata().stringValue(Audited.class));
+    if (action.isEmpty()) {
+      return;
+    }
+    String actor =
+        request.getUserPrincipal(Authentication.class).map(Authentication::getName).orElse("-");
+    audit.insert(
+        new AuditEvent(
+            0,
+            clock.instant(),
+            actor,
+            action.get(),
+            request.getPath(),
+            status,
+            Optional.ofNullable(addresses.resolve(request)).orElse("-"),
+            response.getHeaders().get(HttpHeaders.LOCATION)));
+  }
+}

@@ -1,0 +1,49 @@
+package io.nightshift.api;
+
+import io.micronaut.core.order.Ordered;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.ResponseFilter;
+import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.http.filter.ServerFilterPhase;
+import io.micronaut.http.server.util.HttpClientAddressResolver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Logs every refused request once, at INFO: method, path, client address, status, and the problem's
+ * title and detail. Never headers, query strings or bodies, which may hold tokens or secrets.
+ */
+@ServerFilter("/**")
+public class RefusalLog implements Ordered {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RefusalLog.class);
+
+  private final HttpClientAddressResolver addresses;
+
+  public RefusalLog(HttpClientAddressResolver addresses) {
+    this.addresses = addresses;
+  }
+
+  /** Outside the security filter, so that the 401s and 403s it answers are logged too. */
+  @Override
+  public int getOrder() {
+    return ServerFilterPhase.FIRST.before();
+  }
+
+  @ResponseFilter
+  public void log(HttpRequest<?> request, MutableHttpResponse<?> response) {
+    int status = response.code();
+    if (status < 400 || status >= 500 || !LOG.isInfoEnabled()) {
+      return;
+    }
+    String detail = response.getBody(Problem.class).map(Problem::detail).orElse(response.reason());
+    LOG.info(
+        "Refused {} {} from {}: {} {}",
+        request.getMethodName(),
+        request.getPath(),
+        addresses.resolve(request),
+        status,
+        detail);
+  }
+}

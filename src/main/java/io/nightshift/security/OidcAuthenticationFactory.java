@@ -1,0 +1,63 @@
+package io.nightshift.security;
+
+import com.nimbusds.jwt.JWT;
+import com.nimbusds.jwt.JWTClaimsSet;
+import io.micronaut.context.annotation.Replaces;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.token.jwt.validator.DefaultJwtAuthenticationFactory;
+import io.micronaut.security.token.jwt.validator.JwtAuthenticationFactory;
+import jakarta.inject.Singleton;
+import java.text.ParseException;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Turns a JWT that micronaut-security-jwt has verified (signature, issuer, audience, expiry) into a
+ * caller: {@code oidc:<sub>}, the highest Nightshift role named in the roles claim, and the
+ * namespaces of the namespaces claim. A claim may be a list or a string of space- or
+ * comma-separated values.
+ */
+@Singleton
+@Replaces(DefaultJwtAuthenticationFactory.class)
+public class OidcAuthenticationFactory implements JwtAuthenticationFactory {
+
+  private final OidcConfig config;
+
+  public OidcAuthenticationFactory(OidcConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Optional<Authentication> createAuthentication(JWT token) {
+    try {
+      JWTClaimsSet claims = token.getJWTClaimsSet();
+      if (claims.getSubject() == null) {
+        return Optional.empty();
+      }
+      Optional<Role> role =
+          values(claims.getClaim(config.rolesClaim())).stream()
+              .flatMap(name -> Role.parse(name).stream())
+              .max(Comparator.naturalOrder());
+      Object namespaces = claims.getClaim(config.namespacesClaim());
+      Optional<Set<String>> scope =
+          namespaces == null ? Optional.empty() : Optional.of(Set.copyOf(values(namespaces)));
+      return Optional.of(new Caller("oidc:" + claims.getSubject(), role, scope).authentication());
+    } catch (ParseException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static List<String> values(Object claim) {
+    if (claim instanceof Collection<?> list) {
+      return list.stream().map(String::valueOf).toList();
+    }
+    if (claim instanceof String text) {
+      return Arrays.stream(text.split("[\\s,]+")).filter(value -> !value.isEmpty()).toList();
+    }
+    return List.of();
+  }
+}

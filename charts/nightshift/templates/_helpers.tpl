@@ -121,3 +121,10 @@ The JDBC URL built from database.host, port, name and parameters.
 {{- end }}
 {{- $url }}
 {{- end }}
+
+{{/*
+The Secret holding the bootstrap admin token: auth.adminToken.existingSecret, or the chart's own.
+*/}}
+{{- define "nightshift.adminTokenSecret" -}}
+{{- .Values.auth.adminToken.existingSecret | default (printf "%s-admin-token" (include "nightshift.fullname" .)) }}
+{{- end }}

@@ -1,5 +1,6 @@
 package io.nightshift.chart;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -153,6 +155,7 @@ class HelmChartTest {
             "PodDisruptionBudget",
             "Role",
             "RoleBinding",
+            "Secret",
             "Service",
             "ServiceAccount");
     JsonNode deployment = rendered.one("Deployment");
@@ -209,7 +212,10 @@ class HelmChartTest {
           .isIn("nightshift-db", "scheduler-db");
       assertThat(password.at("/valueFrom/secretKeyRef/key").asText())
           .isIn("password", "db-password");
-      assertThat(rendered.kinds()).doesNotContain("Secret");
+      // The only Secret the chart makes is the admin token's.
+      assertThat(rendered.ofKind("Secret"))
+          .extracting(s -> s.at("/metadata/name").asText())
+          .containsExactly("nightshift-admin-token");
       // No YAML key named like a password anywhere: the chart never carries one.
       assertThat(rendered.text()).doesNotContainPattern("(?im)^\\s*-?\\s*[\\w.-]*password\\s*:");
     }
@@ -365,6 +371,7 @@ class HelmChartTest {
             "PrometheusRule",
             "Role",
             "RoleBinding",
+            "Secret",
             "Service",
             "ServiceAccount",
             "ServiceMonitor");
@@ -485,6 +492,62 @@ class HelmChartTest {
         .isEqualTo(
             YAML.readTree(DASHBOARDS.resolve("nightshift-rules.yaml").toFile()).path("groups"));
     assertThat(rule.at("/spec/groups/0/rules")).isNotEmpty();
+  }
+
+  @Test
+  void the_chart_generates_a_48_character_admin_token_in_a_secret_helm_keeps() throws IOException {
+    Rendered rendered = render("required.yaml");
+
+    JsonNode secret = rendered.one("Secret");
+    assertThat(secret.at("/metadata/name").asText()).isEqualTo("nightshift-admin-token");
+    assertThat(secret.at("/metadata/namespace").asText()).isEqualTo(NAMESPACE);
+    assertThat(secret.at("/metadata/annotations/helm.sh~1resource-policy").asText())
+        .isEqualTo("keep");
+    assertThat(secret.path("data").fieldNames()).toIterable().containsExactly("admin-token");
+    String encoded = secret.at("/data/admin-token").asText();
+    // Only an upgrade looks the Secret up; every render here is an install and holds a new token,
+    // so only its shape can be checked.
+    assertThat(new String(Base64.getDecoder().decode(encoded), UTF_8))
+        .hasSize(48)
+        .matches("[A-Za-z0-9]+");
+
+    JsonNode env = rendered.env("NIGHTSHIFT_ADMIN_TOKEN");
+    assertThat(env.has("value")).isFalse();
+    assertThat(env.at("/valueFrom/secretKeyRef/name").asText()).isEqualTo("nightshift-admin-token");
+    assertThat(env.at("/valueFrom/secretKeyRef/key").asText()).isEqualTo("admin-token");
+    assertThat(rendered.one("Deployment").toString()).doesNotContain(encoded);
+  }
+
+  @Test
+  void an_existing_admin_token_secret_is_used_and_the_chart_creates_none() throws IOException {
+    Rendered rendered =
+        render(
+            c ->
+                c.set("auth.adminToken.existingSecret", "ops-nightshift-admin")
+                    .set("auth.adminToken.secretKey", "token"),
+            "required.yaml");
+
+    assertThat(rendered.kinds()).doesNotContain("Secret");
+    JsonNode env = rendered.env("NIGHTSHIFT_ADMIN_TOKEN");
+    assertThat(env.has("value")).isFalse();
+    assertThat(env.at("/valueFrom/secretKeyRef/name").asText()).isEqualTo("ops-nightshift-admin");
+    assertThat(env.at("/valueFrom/secretKeyRef/key").asText()).isEqualTo("token");
+  }
+
+  @Test
+  void an_admin_token_given_as_a_value_or_through_extra_env_is_rejected() {
+    assertThatThrownBy(
+            () -> render(c -> c.set("auth.adminToken.value", "x".repeat(48)), "required.yaml"))
+        .hasMessageContaining("/auth/adminToken")
+        .hasMessageContaining("'value' not allowed");
+    assertThatThrownBy(
+            () ->
+                render(
+                    c ->
+                        c.set("extraEnv[0].name", "NIGHTSHIFT_ADMIN_TOKEN")
+                            .set("extraEnv[0].value", "x".repeat(48)),
+                    "required.yaml"))
+        .hasMessageContaining("/extraEnv/0/name");
   }
 
   @Test

@@ -120,6 +120,12 @@ class HelmChartTest {
     return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
   }
 
+  private static List<String> envNames(Rendered rendered) {
+    return StreamSupport.stream(rendered.container().path("env").spliterator(), false)
+        .map(e -> e.path("name").asText())
+        .toList();
+  }
+
   private static List<Map<String, List<String>>> rules(JsonNode role) {
     List<Map<String, List<String>>> rules = new ArrayList<>();
     for (JsonNode rule : role.path("rules")) {
@@ -548,6 +554,62 @@ class HelmChartTest {
                             .set("extraEnv[0].value", "x".repeat(48)),
                     "required.yaml"))
         .hasMessageContaining("/extraEnv/0/name");
+  }
+
+  @Test
+  void the_oidc_values_become_the_servers_oidc_variables() throws IOException {
+    Rendered rendered =
+        render(
+            c ->
+                c.set("auth.oidc.issuer", "https://login.example.com/realms/ops")
+                    .set(
+                        "auth.oidc.jwksUrl",
+                        "https://login.example.com/realms/ops/protocol/openid-connect/certs")
+                    .set("auth.oidc.audience", "nightshift")
+                    .set("auth.oidc.rolesClaim", "groups")
+                    .set("auth.oidc.namespacesClaim", "teams"),
+            "required.yaml");
+
+    assertThat(rendered.env("NIGHTSHIFT_OIDC_ISSUER").path("value").asText())
+        .isEqualTo("https://login.example.com/realms/ops");
+    assertThat(rendered.env("NIGHTSHIFT_OIDC_JWKS_URL").path("value").asText())
+        .isEqualTo("https://login.example.com/realms/ops/protocol/openid-connect/certs");
+    assertThat(rendered.env("NIGHTSHIFT_OIDC_AUDIENCE").path("value").asText())
+        .isEqualTo("nightshift");
+    assertThat(rendered.env("NIGHTSHIFT_OIDC_ROLES_CLAIM").path("value").asText())
+        .isEqualTo("groups");
+    assertThat(rendered.env("NIGHTSHIFT_OIDC_NAMESPACES_CLAIM").path("value").asText())
+        .isEqualTo("teams");
+  }
+
+  @Test
+  void only_the_oidc_values_that_are_set_become_variables() throws IOException {
+    Rendered rendered =
+        render(
+            c ->
+                c.set("auth.oidc.issuer", "https://login.example.com")
+                    .set("auth.oidc.jwksUrl", "https://login.example.com/jwks"),
+            "required.yaml");
+
+    assertThat(envNames(render("required.yaml"))).noneMatch(n -> n.startsWith("NIGHTSHIFT_OIDC_"));
+    assertThat(envNames(rendered))
+        .filteredOn(n -> n.startsWith("NIGHTSHIFT_OIDC_"))
+        .containsExactly("NIGHTSHIFT_OIDC_ISSUER", "NIGHTSHIFT_OIDC_JWKS_URL");
+  }
+
+  @Test
+  void an_oidc_issuer_without_a_jwks_url_or_the_reverse_fails_with_a_clear_message() {
+    assertThatThrownBy(
+            () ->
+                render(
+                    c -> c.set("auth.oidc.issuer", "https://login.example.com"), "required.yaml"))
+        .hasMessageContaining("auth.oidc.issuer is set but auth.oidc.jwksUrl is not");
+    assertThatThrownBy(
+            () ->
+                render(
+                    c -> c.set("auth.oidc.jwksUrl", "https://login.example.com/jwks"),
+                    "required.yaml"))
+        .hasMessageContaining("auth.oidc.jwksUrl is set but auth.oidc.issuer is not");
   }
 
   @Test

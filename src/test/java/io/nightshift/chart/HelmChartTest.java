@@ -9,7 +9,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.marcnuri.helm.DryRun;
 import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
 import java.io.IOException;
@@ -114,6 +116,25 @@ class HelmChartTest {
       }
     }
     return new Rendered(text, objects);
+  }
+
+  /**
+   * NOTES.txt as {@code helm install} prints it, from a client-side dry run: {@code helm template}
+   * does not render the notes.
+   */
+  private static String notes(UnaryOperator<InstallCommand> extra) {
+    InstallCommand command =
+        new Helm(CHART)
+            .install()
+            .withName(RELEASE)
+            .withNamespace(NAMESPACE)
+            .withValuesFile(VALUES.resolve("required.yaml"))
+            .dryRun()
+            .withDryRunOption(DryRun.CLIENT)
+            .clientOnly();
+    String output = extra.apply(command).call().getOutput();
+    assertThat(output).contains("NOTES:");
+    return output.substring(output.indexOf("NOTES:"));
   }
 
   private static List<String> texts(JsonNode array) {
@@ -613,16 +634,47 @@ class HelmChartTest {
   }
 
   @Test
-  void the_notes_point_at_port_forward_and_warn_that_the_api_has_no_authentication()
-      throws IOException {
-    String notes = Files.readString(CHART.resolve("templates/NOTES.txt"));
+  void the_notes_say_where_the_admin_token_is_and_how_to_send_it() {
+    String notes = notes(c -> c);
 
     assertThat(notes)
+        .contains("in the Secret nightshift-admin-token, key admin-token")
+        .contains(
+            "kubectl -n scheduling get secret nightshift-admin-token"
+                + " -o jsonpath='{.data.admin-token}' | base64 -d")
+        .contains(
+            "curl -H \"Authorization: Bearer $NIGHTSHIFT_TOKEN\""
+                + " http://localhost:8080/api/v1/cluster")
         .contains("port-forward")
-        .contains("NO AUTHENTICATION")
-        .contains("networkPolicy.enabled");
+        .contains("networkPolicy.enabled")
+        .contains("OIDC login is off")
+        .doesNotContainIgnoringCase("no authentication");
+
+    String yours =
+        notes(
+            c ->
+                c.set("auth.adminToken.existingSecret", "ops-nightshift-admin")
+                    .set("auth.adminToken.secretKey", "nightshift.token")
+                    .set("auth.oidc.issuer", "https://login.example.com")
+                    .set("auth.oidc.jwksUrl", "https://login.example.com/jwks")
+                    .set("networkPolicy.enabled", true));
+    assertThat(yours)
+        .contains(
+            "get secret ops-nightshift-admin -o jsonpath='{.data.nightshift\\.token}' | base64 -d")
+        .contains("OIDC login is on: the API also takes JWTs issued by https://login.example.com")
+        .doesNotContain("Turn on networkPolicy.enabled");
+
+    assertThat(notes(c -> c.set("service.type", "NodePort")))
+        .contains("service.type is NodePort")
+        .contains("put TLS in front of it");
+  }
+
+  @Test
+  void the_chart_readme_tells_how_to_read_the_admin_token() throws IOException {
     assertThat(Files.readString(CHART.resolve("README.md")))
-        .containsIgnoringCase("no authentication");
+        .contains("jsonpath='{.data.admin-token}' | base64 -d")
+        .contains("Authorization: Bearer")
+        .doesNotContainIgnoringCase("no authentication");
   }
 
   /** Keys of values.yaml outside list items: each has a comment line right above it. */

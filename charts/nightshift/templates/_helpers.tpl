@@ -121,3 +121,24 @@ The JDBC URL built from database.host, port, name and parameters.
 {{- end }}
 {{- $url }}
 {{- end }}
+
+{{/*
+The Secret holding the bootstrap admin token: auth.adminToken.existingSecret, or the chart's own.
+*/}}
+{{- define "nightshift.adminTokenSecret" -}}
+{{- .Values.auth.adminToken.existingSecret | default (printf "%s-admin-token" (include "nightshift.fullname" .)) }}
+{{- end }}
+
+{{/*
+Fails when only one of auth.oidc.issuer and auth.oidc.jwksUrl is set: the server turns OIDC on
+only with both, so one alone would leave login off without a word.
+*/}}
+{{- define "nightshift.checkOidc" -}}
+{{- $oidc := .Values.auth.oidc }}
+{{- if and $oidc.issuer (not $oidc.jwksUrl) }}
+{{- fail "auth.oidc.issuer is set but auth.oidc.jwksUrl is not: OIDC login needs both (jwksUrl is where the issuer publishes its signing keys); set both, or neither to leave OIDC off" }}
+{{- end }}
+{{- if and $oidc.jwksUrl (not $oidc.issuer) }}
+{{- fail "auth.oidc.jwksUrl is set but auth.oidc.issuer is not: OIDC login needs both; set both, or neither to leave OIDC off" }}
+{{- end }}
+{{- end }}

@@ -1,5 +1,6 @@
 package io.nightshift.chart;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,13 +9,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.marcnuri.helm.DryRun;
 import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -114,8 +118,33 @@ class HelmChartTest {
     return new Rendered(text, objects);
   }
 
+  /**
+   * NOTES.txt as {@code helm install} prints it, from a client-side dry run: {@code helm template}
+   * does not render the notes.
+   */
+  private static String notes(UnaryOperator<InstallCommand> extra) {
+    InstallCommand command =
+        new Helm(CHART)
+            .install()
+            .withName(RELEASE)
+            .withNamespace(NAMESPACE)
+            .withValuesFile(VALUES.resolve("required.yaml"))
+            .dryRun()
+            .withDryRunOption(DryRun.CLIENT)
+            .clientOnly();
+    String output = extra.apply(command).call().getOutput();
+    assertThat(output).contains("NOTES:");
+    return output.substring(output.indexOf("NOTES:"));
+  }
+
   private static List<String> texts(JsonNode array) {
     return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
+  }
+
+  private static List<String> envNames(Rendered rendered) {
+    return StreamSupport.stream(rendered.container().path("env").spliterator(), false)
+        .map(e -> e.path("name").asText())
+        .toList();
   }
 
   private static List<Map<String, List<String>>> rules(JsonNode role) {
@@ -153,6 +182,7 @@ class HelmChartTest {
             "PodDisruptionBudget",
             "Role",
             "RoleBinding",
+            "Secret",
             "Service",
             "ServiceAccount");
     JsonNode deployment = rendered.one("Deployment");
@@ -209,7 +239,10 @@ class HelmChartTest {
           .isIn("nightshift-db", "scheduler-db");
       assertThat(password.at("/valueFrom/secretKeyRef/key").asText())
           .isIn("password", "db-password");
-      assertThat(rendered.kinds()).doesNotContain("Secret");
+      // The only Secret the chart makes is the admin token's.
+      assertThat(rendered.ofKind("Secret"))
+          .extracting(s -> s.at("/metadata/name").asText())
+          .containsExactly("nightshift-admin-token");
       // No YAML key named like a password anywhere: the chart never carries one.
       assertThat(rendered.text()).doesNotContainPattern("(?im)^\\s*-?\\s*[\\w.-]*password\\s*:");
     }
@@ -365,6 +398,7 @@ class HelmChartTest {
             "PrometheusRule",
             "Role",
             "RoleBinding",
+            "Secret",
             "Service",
             "ServiceAccount",
             "ServiceMonitor");
@@ -488,16 +522,159 @@ class HelmChartTest {
   }
 
   @Test
-  void the_notes_point_at_port_forward_and_warn_that_the_api_has_no_authentication()
-      throws IOException {
-    String notes = Files.readString(CHART.resolve("templates/NOTES.txt"));
+  void the_chart_generates_a_48_character_admin_token_in_a_secret_helm_keeps() throws IOException {
+    Rendered rendered = render("required.yaml");
+
+    JsonNode secret = rendered.one("Secret");
+    assertThat(secret.at("/metadata/name").asText()).isEqualTo("nightshift-admin-token");
+    assertThat(secret.at("/metadata/namespace").asText()).isEqualTo(NAMESPACE);
+    assertThat(secret.at("/metadata/annotations/helm.sh~1resource-policy").asText())
+        .isEqualTo("keep");
+    assertThat(secret.path("data").fieldNames()).toIterable().containsExactly("admin-token");
+    String encoded = secret.at("/data/admin-token").asText();
+    // Only an upgrade looks the Secret up; every render here is an install and holds a new token,
+    // so only its shape can be checked.
+    assertThat(new String(Base64.getDecoder().decode(encoded), UTF_8))
+        .hasSize(48)
+        .matches("[A-Za-z0-9]+");
+
+    JsonNode env = rendered.env("NIGHTSHIFT_ADMIN_TOKEN");
+    assertThat(env.has("value")).isFalse();
+    assertThat(env.at("/valueFrom/secretKeyRef/name").asText()).isEqualTo("nightshift-admin-token");
+    assertThat(env.at("/valueFrom/secretKeyRef/key").asText()).isEqualTo("admin-token");
+    assertThat(rendered.one("Deployment").toString()).doesNotContain(encoded);
+  }
+
+  @Test
+  void an_existing_admin_token_secret_is_used_and_the_chart_creates_none() throws IOException {
+    Rendered rendered =
+        render(
+            c ->
+                c.set("auth.adminToken.existingSecret", "ops-nightshift-admin")
+                    .set("auth.adminToken.secretKey", "token"),
+            "required.yaml");
+
+    assertThat(rendered.kinds()).doesNotContain("Secret");
+    JsonNode env = rendered.env("NIGHTSHIFT_ADMIN_TOKEN");
+    assertThat(env.has("value")).isFalse();
+    assertThat(env.at("/valueFrom/secretKeyRef/name").asText()).isEqualTo("ops-nightshift-admin");
+    assertThat(env.at("/valueFrom/secretKeyRef/key").asText()).isEqualTo("token");
+  }
+
+  @Test
+  void an_admin_token_given_as_a_value_or_through_extra_env_is_rejected() {
+    assertThatThrownBy(
+            () -> render(c -> c.set("auth.adminToken.value", "x".repeat(48)), "required.yaml"))
+        .hasMessageContaining("/auth/adminToken")
+        .hasMessageContaining("'value' not allowed");
+    assertThatThrownBy(
+            () ->
+                render(
+                    c ->
+                        c.set("extraEnv[0].name", "NIGHTSHIFT_ADMIN_TOKEN")
+                            .set("extraEnv[0].value", "x".repeat(48)),
+                    "required.yaml"))
+        .hasMessageContaining("/extraEnv/0/name");
+  }
+
+  @Test
+  void the_oidc_values_become_the_servers_oidc_variables() throws IOException {
+    Rendered rendered =
+        render(
+            c ->
+                c.set("auth.oidc.issuer", "https://login.example.com/realms/ops")
+                    .set(
+                        "auth.oidc.jwksUrl",
+                        "https://login.example.com/realms/ops/protocol/openid-connect/certs")
+                    .set("auth.oidc.audience", "nightshift")
+                    .set("auth.oidc.rolesClaim", "groups")
+                    .set("auth.oidc.namespacesClaim", "teams"),
+            "required.yaml");
+
+    assertThat(rendered.env("NIGHTSHIFT_OIDC_ISSUER").path("value").asText())
+        .isEqualTo("https://login.example.com/realms/ops");
+    assertThat(rendered.env("NIGHTSHIFT_OIDC_JWKS_URL").path("value").asText())
+        .isEqualTo("https://login.example.com/realms/ops/protocol/openid-connect/certs");
+    assertThat(rendered.env("NIGHTSHIFT_OIDC_AUDIENCE").path("value").asText())
+        .isEqualTo("nightshift");
+    assertThat(rendered.env("NIGHTSHIFT_OIDC_ROLES_CLAIM").path("value").asText())
+        .isEqualTo("groups");
+    assertThat(rendered.env("NIGHTSHIFT_OIDC_NAMESPACES_CLAIM").path("value").asText())
+        .isEqualTo("teams");
+  }
+
+  @Test
+  void only_the_oidc_values_that_are_set_become_variables() throws IOException {
+    Rendered rendered =
+        render(
+            c ->
+                c.set("auth.oidc.issuer", "https://login.example.com")
+                    .set("auth.oidc.jwksUrl", "https://login.example.com/jwks"),
+            "required.yaml");
+
+    assertThat(envNames(render("required.yaml"))).noneMatch(n -> n.startsWith("NIGHTSHIFT_OIDC_"));
+    assertThat(envNames(rendered))
+        .filteredOn(n -> n.startsWith("NIGHTSHIFT_OIDC_"))
+        .containsExactly("NIGHTSHIFT_OIDC_ISSUER", "NIGHTSHIFT_OIDC_JWKS_URL");
+  }
+
+  @Test
+  void an_oidc_issuer_without_a_jwks_url_or_the_reverse_fails_with_a_clear_message() {
+    assertThatThrownBy(
+            () ->
+                render(
+                    c -> c.set("auth.oidc.issuer", "https://login.example.com"), "required.yaml"))
+        .hasMessageContaining("auth.oidc.issuer is set but auth.oidc.jwksUrl is not");
+    assertThatThrownBy(
+            () ->
+                render(
+                    c -> c.set("auth.oidc.jwksUrl", "https://login.example.com/jwks"),
+                    "required.yaml"))
+        .hasMessageContaining("auth.oidc.jwksUrl is set but auth.oidc.issuer is not");
+  }
+
+  @Test
+  void the_notes_say_where_the_admin_token_is_and_how_to_send_it() {
+    String notes = notes(c -> c);
 
     assertThat(notes)
+        .contains("in the Secret nightshift-admin-token, key admin-token")
+        .contains(
+            "kubectl -n scheduling get secret nightshift-admin-token"
+                + " -o jsonpath='{.data.admin-token}' | base64 -d")
+        .contains(
+            "curl -H \"Authorization: Bearer $NIGHTSHIFT_TOKEN\""
+                + " http://localhost:8080/api/v1/cluster")
         .contains("port-forward")
-        .contains("NO AUTHENTICATION")
-        .contains("networkPolicy.enabled");
+        .contains("networkPolicy.enabled")
+        .contains("OIDC login is off")
+        .doesNotContainIgnoringCase("no authentication");
+
+    String yours =
+        notes(
+            c ->
+                c.set("auth.adminToken.existingSecret", "ops-nightshift-admin")
+                    .set("auth.adminToken.secretKey", "nightshift.token")
+                    .set("auth.oidc.issuer", "https://login.example.com")
+                    .set("auth.oidc.jwksUrl", "https://login.example.com/jwks")
+                    .set("networkPolicy.enabled", true));
+    assertThat(yours)
+        .contains(
+            "get secret ops-nightshift-admin -o jsonpath='{.data.nightshift\\.token}' | base64 -d")
+        .contains("OIDC login is on: the API also takes JWTs issued by https://login.example.com")
+        .doesNotContain("Turn on networkPolicy.enabled");
+
+    assertThat(notes(c -> c.set("service.type", "NodePort")))
+        .contains("service.type is NodePort")
+        .contains("put TLS in front of it");
+  }
+
+  @Test
+  void the_chart_readme_tells_how_to_read_the_admin_token() throws IOException {
     assertThat(Files.readString(CHART.resolve("README.md")))
-        .containsIgnoringCase("no authentication");
+        .contains("jsonpath='{.data.admin-token}' | base64 -d")
+        .contains("Authorization: Bearer")
+        .doesNotContainIgnoringCase("no authentication");
   }
 
   /** Keys of values.yaml outside list items: each has a comment line right above it. */

@@ -37,7 +37,14 @@ public class RefusalLog implements Ordered {
     if (status < 400 || status >= 500 || !LOG.isInfoEnabled()) {
       return;
     }
-    String detail = response.getBody(Problem.class).map(Problem::detail).orElse(response.reason());
+    refused(
+        request,
+        status,
+        response.getBody(Problem.class).map(Problem::detail).orElse(response.reason()));
+  }
+
+  /** Logs one refusal: what was asked, by which address, and why it was refused. */
+  void refused(HttpRequest<?> request, int status, String detail) {
     LOG.info(
         "Refused {} {} from {}: {} {}",
         request.getMethodName(),

@@ -155,6 +155,10 @@ class SecurityIT {
         .expirationTime(Date.from(Instant.now().plusSeconds(300)));
   }
 
+  private static int errorLines() {
+    return (int) logs.lines().stream().filter(line -> line.startsWith("ERROR")).count();
+  }
+
   private static void assertProblem(HttpResponse<String> response, int status) {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
     assertThat(response.headers().firstValue("Content-Type")).hasValue(Problem.MEDIA_TYPE);
@@ -372,6 +376,20 @@ class SecurityIT {
                     signingKey))
             .get("/api/v1/workflows"),
         401);
+  }
+
+  @Test
+  void without_oidc_configured_a_signed_jwt_is_just_an_unknown_token() throws Exception {
+    try (NightshiftNode plain =
+        NightshiftNode.start(
+            NightshiftNode.on(
+                database, "nightshift.data-dir", dataDir.resolve("plain").toString()))) {
+      String token = jwt(claims("alice").claim("roles", "admin"), signingKey);
+      int errors = errorLines();
+      assertProblem(plain.as(token).get("/api/v1/workflows"), 401);
+      assertThat(errorLines()).as("ERROR lines logged for it").isEqualTo(errors);
+      assertThat(plain.get("/api/v1/workflows").statusCode()).isEqualTo(200);
+    }
   }
 
   @Test

@@ -44,7 +44,7 @@ public final class LogCapture implements AutoCloseable, LoggerContextListener {
   @Override
   public void onLevelChange(Logger logger, Level level) {}
 
-  /** Each event's logger, message and stack trace, one string per event. */
+  /** Each event's level, logger, message and stack trace, one string per event. */
   public List<String> lines() {
     List<ILoggingEvent> events;
     // AppenderBase appends under the appender's lock.
@@ -54,7 +54,9 @@ public final class LogCapture implements AutoCloseable, LoggerContextListener {
     return events.stream()
         .map(
             event ->
-                event.getLoggerName()
+                event.getLevel()
+                    + " "
+                    + event.getLoggerName()
                     + " "
                     + event.getFormattedMessage()
                     + (event.getThrowableProxy() == null

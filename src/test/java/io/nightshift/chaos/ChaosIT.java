@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -39,6 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
  * again. At the end every run has ended exactly once and succeeded, every scheduled minute has its
  * one run, every accepted manual run exists, and no Job was created twice.
  *
+ * <p>Every request carries {@code Authorization: Bearer} with a token made for the run, which each
+ * node gets as {@code NIGHTSHIFT_ADMIN_TOKEN}.
+ *
  * <p>CI runs it for {@code chaos.seconds} (default 75: at least one minute boundary); {@code ./mvnw
  * -B verify -Dit.test=ChaosIT -Dchaos.seconds=300} runs it longer.
  */
@@ -47,6 +51,8 @@ class ChaosIT {
   private static final String NS = "chaos";
   private static final int NODES = 3;
   private static final int WORKFLOWS = 4;
+  private static final String TOKEN_ALPHABET =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -54,6 +60,7 @@ class ChaosIT {
 
   private final Map<Integer, Process> nodes = new ConcurrentHashMap<>();
   private final Map<Integer, Integer> ports = new HashMap<>();
+  private final String token = randomToken(48);
   private PostgresFixture.Database database;
   private FakeKubernetes kube;
 
@@ -226,6 +233,7 @@ class ChaosIT {
     env.put("NIGHTSHIFT_CLUSTER_NODE_ID", "node-" + node);
     env.put("NIGHTSHIFT_CLUSTER_LEASE_DURATION", "3s");
     env.put("NIGHTSHIFT_CLUSTER_RENEW_INTERVAL", "1s");
+    env.put("NIGHTSHIFT_ADMIN_TOKEN", token);
     env.put("NIGHTSHIFT_SCHEDULE_CLUSTER_CHECKIN_INTERVAL", "2s");
     env.put("NIGHTSHIFT_SCHEDULE_IDLE_WAIT", "1s");
     env.put("NIGHTSHIFT_DATA_DIR", work.resolve("node-" + node).toString());
@@ -255,14 +263,25 @@ class ChaosIT {
             + Files.readString(work.resolve("node-" + node + ".log")));
   }
 
+  private static String randomToken(int length) {
+    SecureRandom random = new SecureRandom();
+    StringBuilder token = new StringBuilder(length);
+    for (int i = 0; i < length; i++) {
+      token.append(TOKEN_ALPHABET.charAt(random.nextInt(TOKEN_ALPHABET.length())));
+    }
+    return token.toString();
+  }
+
   private URI uri(int node, String path) {
     return URI.create("http://127.0.0.1:" + ports.get(node) + path);
   }
 
-  private static HttpResponse<String> send(int node, HttpRequest.Builder request)
+  /** Every request of the test goes through here, with the token the nodes were given. */
+  private HttpResponse<String> send(int node, HttpRequest.Builder request)
       throws IOException, InterruptedException {
     return HTTP.send(
-        request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        request.header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static String id(String body) {

@@ -2,7 +2,9 @@ package io.nightshift.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.nightshift.testsupport.Json;
 import io.nightshift.testsupport.PostgresFixture;
 import io.nightshift.testsupport.kube.FakeKubernetes;
 import java.io.IOException;
@@ -13,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -23,10 +26,15 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -39,6 +47,14 @@ import org.junit.jupiter.api.io.TempDir;
  * again. At the end every run has ended exactly once and succeeded, every scheduled minute has its
  * one run, every accepted manual run exists, and no Job was created twice.
  *
+ * <p>Every other SIGKILL is the leader's. The hand-over is timed from the kill until a survivor's
+ * {@code GET /api/v1/cluster} names another leader, polled every 100 ms; the victim starts again
+ * only then, so that it cannot take back the lease under its own id. Each hand-over must end within
+ * {@link #HAND_OVER_BOUND}; their p50 and max are printed.
+ *
+ * <p>Every request carries {@code Authorization: Bearer} with a token made for the run, which each
+ * node gets as {@code NIGHTSHIFT_ADMIN_TOKEN}.
+ *
  * <p>CI runs it for {@code chaos.seconds} (default 75: at least one minute boundary); {@code ./mvnw
  * -B verify -Dit.test=ChaosIT -Dchaos.seconds=300} runs it longer.
  */
@@ -47,6 +63,18 @@ class ChaosIT {
   private static final String NS = "chaos";
   private static final int NODES = 3;
   private static final int WORKFLOWS = 4;
+  private static final Duration LEASE = Duration.ofSeconds(3);
+  private static final Duration RENEW = Duration.ofSeconds(1);
+
+  /**
+   * The longest a hand-over may take: the dead leader renewed at or before the kill, so its lease
+   * runs out at most {@code LEASE} after it, and a survivor tries to take the lease every {@code
+   * RENEW}. One second more for the survivor's statements, the 100 ms poll and a busy machine.
+   */
+  private static final Duration HAND_OVER_BOUND = LEASE.plus(RENEW).plusSeconds(1);
+
+  private static final String TOKEN_ALPHABET =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -54,6 +82,7 @@ class ChaosIT {
 
   private final Map<Integer, Process> nodes = new ConcurrentHashMap<>();
   private final Map<Integer, Integer> ports = new HashMap<>();
+  private final String token = randomToken(48);
   private PostgresFixture.Database database;
   private FakeKubernetes kube;
 
@@ -64,6 +93,7 @@ class ChaosIT {
     database = PostgresFixture.newDatabase();
     kube = FakeKubernetes.start();
     ScheduledExecutorService background = Executors.newScheduledThreadPool(2);
+    ExecutorService restarts = Executors.newSingleThreadExecutor();
     try {
       for (int i = 0; i < NODES; i++) {
         try (ServerSocket socket = new ServerSocket(0)) {
@@ -90,6 +120,8 @@ class ChaosIT {
       Instant end = Instant.now().plusSeconds(seconds);
       Instant nextKill = Instant.now().plusSeconds(8);
       Set<String> accepted = new HashSet<>();
+      List<Duration> handOvers = new CopyOnWriteArrayList<>();
+      Future<?> restarted = CompletableFuture.completedFuture(null);
       int kills = 0;
       while (Instant.now().isBefore(end)) {
         int via = random.nextInt(NODES);
@@ -114,14 +146,39 @@ class ChaosIT {
           // that node is being killed or restarted: the client tries another next time
         }
         if (Instant.now().isAfter(nextKill)) {
-          int victim = random.nextInt(NODES);
+          restarted.get(); // the last victim is starting again before another one dies
+          Optional<String> leader = leader(-1);
+          int victim =
+              kills % 2 == 0 && leader.isPresent() ? index(leader.get()) : random.nextInt(NODES);
+          boolean wasLeader = leader.equals(Optional.of(nodeId(victim)));
+          long killedAt = System.nanoTime();
           nodes.get(victim).destroyForcibly().waitFor();
           kills++;
-          start(victim);
           nextKill = Instant.now().plusSeconds(8 + random.nextInt(5));
+          // Runs keep being posted to the survivors while the lease changes hands.
+          restarted =
+              restarts.submit(
+                  () -> {
+                    if (wasLeader) {
+                      handOvers.add(awaitHandOver(victim, killedAt));
+                    }
+                    start(victim);
+                    return null;
+                  });
         }
         Thread.sleep(300);
       }
+      restarted.get();
+      List<Long> handOverMillis = handOvers.stream().map(Duration::toMillis).sorted().toList();
+      System.out.printf(
+          "Chaos hand-overs: %d of %d SIGKILLs hit the leader; SIGKILL to a new leader: p50 %s"
+              + " ms, max %s ms, all %s ms (bound %d ms)%n",
+          handOvers.size(),
+          kills,
+          handOverMillis.isEmpty() ? "-" : handOverMillis.get((handOverMillis.size() - 1) / 2),
+          handOverMillis.isEmpty() ? "-" : handOverMillis.get(handOverMillis.size() - 1),
+          handOverMillis,
+          HAND_OVER_BOUND.toMillis());
       for (int i = 0; i < NODES; i++) {
         awaitReady(i);
       }
@@ -169,8 +226,16 @@ class ChaosIT {
       assertThat(created.size())
           .as("one Job per step of every run")
           .isEqualTo((int) (2 * count("SELECT count(*) FROM runs")));
+      assertThat(handOvers).as("hand-overs (every other SIGKILL is the leader's)").isNotEmpty();
+      assertThat(handOverMillis)
+          .as(
+              "each hand-over, from the SIGKILL to another node holding the lease, within the"
+                  + " lease (%d s) + one renew interval (%d s) + 1 s = %d ms",
+              LEASE.toSeconds(), RENEW.toSeconds(), HAND_OVER_BOUND.toMillis())
+          .allSatisfy(millis -> assertThat(millis).isLessThanOrEqualTo(HAND_OVER_BOUND.toMillis()));
     } finally {
       background.shutdownNow();
+      restarts.shutdownNow();
       nodes.values().forEach(Process::destroyForcibly);
       kube.close();
     }
@@ -223,9 +288,10 @@ class ChaosIT {
     env.put("NIGHTSHIFT_EXECUTOR", "kubernetes");
     env.put("NIGHTSHIFT_KUBERNETES_API_URL", kube.url());
     env.put("NIGHTSHIFT_KUBERNETES_NAMESPACES", NS);
-    env.put("NIGHTSHIFT_CLUSTER_NODE_ID", "node-" + node);
-    env.put("NIGHTSHIFT_CLUSTER_LEASE_DURATION", "3s");
-    env.put("NIGHTSHIFT_CLUSTER_RENEW_INTERVAL", "1s");
+    env.put("NIGHTSHIFT_CLUSTER_NODE_ID", nodeId(node));
+    env.put("NIGHTSHIFT_CLUSTER_LEASE_DURATION", LEASE.toMillis() + "ms");
+    env.put("NIGHTSHIFT_CLUSTER_RENEW_INTERVAL", RENEW.toMillis() + "ms");
+    env.put("NIGHTSHIFT_ADMIN_TOKEN", token);
     env.put("NIGHTSHIFT_SCHEDULE_CLUSTER_CHECKIN_INTERVAL", "2s");
     env.put("NIGHTSHIFT_SCHEDULE_IDLE_WAIT", "1s");
     env.put("NIGHTSHIFT_DATA_DIR", work.resolve("node-" + node).toString());
@@ -255,14 +321,75 @@ class ChaosIT {
             + Files.readString(work.resolve("node-" + node + ".log")));
   }
 
+  /**
+   * Polls the survivors' {@code GET /api/v1/cluster} every 100 ms until one names a leader other
+   * than {@code victim}; returns the time from the kill until then, or a minute if none does.
+   */
+  private Duration awaitHandOver(int victim, long killedAt) throws Exception {
+    Duration since = Duration.ZERO;
+    while (since.compareTo(Duration.ofMinutes(1)) < 0) {
+      Optional<String> leader = leader(victim);
+      since = Duration.ofNanos(System.nanoTime() - killedAt);
+      if (leader.isPresent() && !leader.get().equals(nodeId(victim))) {
+        return since;
+      }
+      Thread.sleep(100);
+    }
+    return since;
+  }
+
+  /**
+   * The leader named by the first node but {@code except} that answers; empty when none answers or
+   * the lease is free or expired.
+   */
+  private Optional<String> leader(int except) throws Exception {
+    for (int node = 0; node < NODES; node++) {
+      if (node == except) {
+        continue;
+      }
+      HttpResponse<String> cluster;
+      try {
+        cluster = send(node, HttpRequest.newBuilder(uri(node, "/api/v1/cluster")).GET());
+      } catch (IOException down) {
+        continue; // being killed or still starting
+      }
+      if (cluster.statusCode() != 200) {
+        throw new IllegalStateException(
+            "GET /api/v1/cluster answered " + cluster.statusCode() + ": " + cluster.body());
+      }
+      JsonNode id = Json.parse(cluster.body()).at("/leader/id");
+      return Optional.ofNullable(id.textValue());
+    }
+    return Optional.empty();
+  }
+
+  private static String nodeId(int node) {
+    return "node-" + node;
+  }
+
+  private static int index(String nodeId) {
+    return Integer.parseInt(nodeId.substring("node-".length()));
+  }
+
+  private static String randomToken(int length) {
+    SecureRandom random = new SecureRandom();
+    StringBuilder token = new StringBuilder(length);
+    for (int i = 0; i < length; i++) {
+      token.append(TOKEN_ALPHABET.charAt(random.nextInt(TOKEN_ALPHABET.length())));
+    }
+    return token.toString();
+  }
+
   private URI uri(int node, String path) {
     return URI.create("http://127.0.0.1:" + ports.get(node) + path);
   }
 
-  private static HttpResponse<String> send(int node, HttpRequest.Builder request)
+  /** Every request of the test goes through here, with the token the nodes were given. */
+  private HttpResponse<String> send(int node, HttpRequest.Builder request)
       throws IOException, InterruptedException {
     return HTTP.send(
-        request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        request.header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static String id(String body) {

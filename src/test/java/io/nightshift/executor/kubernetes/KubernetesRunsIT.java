@@ -14,9 +14,13 @@ import io.nightshift.testsupport.kube.FakeKubernetes;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -337,6 +341,113 @@ class KubernetesRunsIT {
                 "200"))
         .as("the informer watches")
         .isGreaterThanOrEqualTo(1.0);
+  }
+
+  @Test
+  void a_slow_api_server_answering_500s_and_429s_for_a_while_loses_no_run_and_doubles_no_job() {
+    node.put("/api/v1/namespaces/" + NS + "/workflows/slow", "application/yaml", nightly());
+    String jobs = "/apis/batch/v1/namespaces/" + NS + "/jobs";
+    int runs = 6;
+    Duration slowFor = Duration.ofSeconds(20);
+    ScheduledExecutorService controller = Executors.newSingleThreadScheduledExecutor();
+    controller.scheduleWithFixedDelay(() -> completeAll("slow-"), 200, 200, TimeUnit.MILLISECONDS);
+    List<String> ids = new ArrayList<>();
+    List<JsonNode> done = new ArrayList<>();
+    List<String> createdWhileSlow;
+    long calmAt;
+    try {
+      Instant calm = Instant.now().plus(slowFor);
+      try {
+        // Rounds of 2 s. Each drops the informer's watch, so that it watches or lists again into
+        // the faults. Every request is held 3 s, except, in turn: one create and one list or watch
+        // of the Jobs answered 500; the same answered 429; one request held 12 s, longer than
+        // OkHttp's 10 s default read timeout (client-java's ClientBuilder sets none: today it just
+        // waits). A run starts in each of the first rounds.
+        for (int round = 0; Instant.now().isBefore(calm); round++) {
+          kube.clearFaults();
+          switch (round % 3) {
+            case 0 -> {
+              kube.fail("POST", jobs, 500, 1);
+              kube.fail("GET", jobs, 500, 1);
+            }
+            case 1 -> {
+              kube.throttle("POST", jobs, 1, 1);
+              kube.throttle("GET", jobs, 1, 1);
+            }
+            default -> kube.delay("*", ".*", Duration.ofSeconds(12), 1);
+          }
+          kube.delay("*", ".*", Duration.ofSeconds(3), 10_000);
+          kube.dropWatches();
+          if (ids.size() < runs) {
+            ids.add(runNow(node, "slow"));
+          }
+          sleep(2000);
+        }
+      } finally {
+        kube.clearFaults();
+      }
+      calmAt = System.nanoTime();
+      createdWhileSlow =
+          kube.jobCreations(NS).stream().filter(name -> name.startsWith("slow-")).toList();
+
+      for (String id : ids) {
+        done.add(node.awaitRun(id, run -> run.get("status").asText().equals("Succeeded")));
+      }
+    } finally {
+      controller.shutdownNow();
+    }
+
+    List<String> created =
+        kube.jobCreations(NS).stream().filter(name -> name.startsWith("slow-")).toList();
+    int attempts = 0;
+    for (String name : created) {
+      attempts += kube.createAttempts(NS, name);
+    }
+    System.out.printf(
+        "Slow API server: %d runs, %d Jobs (%d created during the %d s of faults), %d create"
+            + " attempts; all Succeeded %d ms after the faults stopped%n",
+        ids.size(),
+        created.size(),
+        createdWhileSlow.size(),
+        slowFor.toSeconds(),
+        attempts,
+        Duration.ofNanos(System.nanoTime() - calmAt).toMillis());
+    List<String> expected = new ArrayList<>();
+    for (int seq = 1; seq <= runs; seq++) {
+      for (String step : List.of("backup", "cleanup", "etl")) {
+        expected.add("slow-" + seq + "-" + step);
+      }
+    }
+    assertThat(ids).hasSize(runs);
+    assertThat(created)
+        .as("every step's Job created once")
+        .doesNotHaveDuplicates()
+        .containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(createdWhileSlow).as("Jobs created while the API server was slow").isNotEmpty();
+    assertThat(attempts).as("refused creates tried again").isGreaterThan(created.size());
+    for (JsonNode run : done) {
+      assertThat(run.get("steps").findValuesAsText("attempt"))
+          .as("no step needed a second attempt: %s", run)
+          .containsOnly("1", "0");
+    }
+  }
+
+  /** The Job controller for these Jobs: each completes a moment after it appears. */
+  private static void completeAll(String prefix) {
+    try {
+      for (Job job : kube.jobs().jobs(NS)) {
+        String name = job.getMetadata().getName();
+        boolean ended =
+            job.getStatus() != null
+                && job.getStatus().getConditions() != null
+                && !job.getStatus().getConditions().isEmpty();
+        if (name.startsWith(prefix) && !ended) {
+          kube.jobs().complete(NS, name);
+        }
+      }
+    } catch (RuntimeException e) {
+      // a Job changed meanwhile: the next round sees it
+    }
   }
 
   private static String single(String workflow, String extra) {

@@ -36,7 +36,8 @@ import java.util.logging.Level;
  *       tailLines};
  *   <li>serves {@code /version};
  *   <li>records every POST of a Job ({@link #jobCreations}, {@link #createAttempts});
- *   <li>injects faults into requests ({@link #fail}, {@link #throttle}, {@link #delay});
+ *   <li>injects faults into requests ({@link #fail}, {@link #throttle}, {@link #delay}, {@link
+ *       #loseAnswer}) and ends open watches ({@link #dropWatches});
  *   <li>plays the Job controller when the test says so ({@link #jobs()}).
  * </ul>
  *
@@ -155,6 +156,14 @@ public final class FakeKubernetes implements AutoCloseable {
    */
   public void loseAnswer(String method, String pathRegex, int status, int times) {
     faults.add(method, pathRegex, new Faults.LoseAnswer(status), times);
+  }
+
+  /**
+   * Ends every open watch at once, as an API server that restarts or sheds load does: the clients
+   * must watch again, from the last version they saw.
+   */
+  public void dropWatches() {
+    watchLog.endOpenWatches();
   }
 
   /** Forgets the faults not yet used up. */

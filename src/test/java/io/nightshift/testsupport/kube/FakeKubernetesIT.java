@@ -196,6 +196,46 @@ class FakeKubernetesIT {
   }
 
   @Test
+  void a_dropped_watch_ends_and_a_new_one_from_its_last_version_gets_what_changed_meanwhile()
+      throws Exception {
+    String namespace = newNamespace();
+    String listedAt =
+        batch.listNamespacedJob(namespace).execute().getMetadata().getResourceVersion();
+    BatchV1Api streamingBatch = new BatchV1Api(streamingClient);
+    String lastSeen;
+    try (Watch<V1Job> watch = jobWatch(streamingBatch, namespace, listedAt)) {
+      batch.createNamespacedJob(namespace, job("before-drop", true)).execute();
+      assertThat(watch.hasNext()).isTrue();
+      Watch.Response<V1Job> event = watch.next();
+      assertThat(describe(event)).isEqualTo("ADDED before-drop");
+      lastSeen = event.object.getMetadata().getResourceVersion();
+
+      fake.dropWatches();
+      batch.createNamespacedJob(namespace, job("after-drop", true)).execute();
+
+      assertThat(watch.hasNext()).as("the dropped stream ends, before after-drop").isFalse();
+    }
+    try (Watch<V1Job> again = jobWatch(streamingBatch, namespace, lastSeen)) {
+      assertThat(again.hasNext()).isTrue();
+      assertThat(describe(again.next())).isEqualTo("ADDED after-drop");
+    }
+  }
+
+  private static Watch<V1Job> jobWatch(BatchV1Api streamingBatch, String namespace, String from)
+      throws ApiException {
+    return Watch.createWatch(
+        streamingClient,
+        streamingBatch
+            .listNamespacedJob(namespace)
+            .labelSelector(MANAGED)
+            .watch(true)
+            .resourceVersion(from)
+            .timeoutSeconds(30)
+            .buildCall(null),
+        new TypeToken<Watch.Response<V1Job>>() {}.getType());
+  }
+
+  @Test
   void lists_honour_set_based_label_selectors_which_the_mock_alone_ignores() throws Exception {
     String namespace = newNamespace();
     batch.createNamespacedJob(namespace, job("nightly-1", true)).execute();

@@ -137,6 +137,11 @@ final class WatchLog {
     return subscription;
   }
 
+  /** Ends the watches open now; their streams close, and later watches are served as usual. */
+  synchronized void endOpenWatches() {
+    subscriptions.forEach(Subscription::end);
+  }
+
   /** Ends every watch; their streams close. */
   synchronized void close() {
     closed = true;

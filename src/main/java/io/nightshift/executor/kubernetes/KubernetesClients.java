@@ -32,9 +32,12 @@ public final class KubernetesClients {
     return kubeconfig().map(path -> "a kubeconfig exists at " + path);
   }
 
-  /** A client for requests, with client-java's timeouts; its requests are counted. */
+  /**
+   * A client for requests, which time out after {@link KubernetesConfig#requestTimeout()} (the
+   * ClientBuilder sets no read timeout of its own); its requests are counted.
+   */
   public static ApiClient client(KubernetesConfig config, MeterRegistry registry) {
-    return counted(builder(config).build(), registry);
+    return counted(builder(config).setReadTimeout(config.requestTimeout()).build(), registry);
   }
 
   /** A client for watches, which stay open: no read timeout. */

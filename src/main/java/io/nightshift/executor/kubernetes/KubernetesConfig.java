@@ -15,9 +15,13 @@ import java.util.List;
  *     kubectl proxy}'s address, or a test's fake API server
  * @param createRetryLimit how long creating a Job is retried while the API server fails or
  *     throttles, before the step fails with reason ApiUnavailable
+ * @param requestTimeout how long a request (not a watch) may wait for the API server's answer
+ *     before it counts as failed and is tried again: a request never answered must not hold a
+ *     thread, and the Jobs behind it, forever
  */
 @ConfigurationProperties("nightshift.kubernetes")
 public record KubernetesConfig(
     @Nullable List<String> namespaces,
     @Nullable String apiUrl,
-    @Bindable(defaultValue = "10m") Duration createRetryLimit) {}
+    @Bindable(defaultValue = "10m") Duration createRetryLimit,
+    @Bindable(defaultValue = "30s") Duration requestTimeout) {}

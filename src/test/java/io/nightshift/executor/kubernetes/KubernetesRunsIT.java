@@ -49,7 +49,9 @@ class KubernetesRunsIT {
         "nightshift.kubernetes.namespaces",
         NS,
         "nightshift.cluster.node-id",
-        id);
+        id,
+        "nightshift.kubernetes.request-timeout",
+        "5s");
   }
 
   @BeforeAll
@@ -360,9 +362,9 @@ class KubernetesRunsIT {
       try {
         // Rounds of 2 s. Each drops the informer's watch, so that it watches or lists again into
         // the faults. Every request is held 3 s, except, in turn: one create and one list or watch
-        // of the Jobs answered 500; the same answered 429; one request held 12 s, longer than
-        // OkHttp's 10 s default read timeout (client-java's ClientBuilder sets none: today it just
-        // waits). A run starts in each of the first rounds.
+        // of the Jobs answered 500; the same answered 429; one request held 12 s, longer than the
+        // node's 5 s request timeout, so that it is given up and tried again. A run starts in each
+        // of the first rounds.
         for (int round = 0; Instant.now().isBefore(calm); round++) {
           kube.clearFaults();
           switch (round % 3) {
@@ -430,6 +432,48 @@ class KubernetesRunsIT {
           .as("no step needed a second attempt: %s", run)
           .containsOnly("1", "0");
     }
+  }
+
+  @Test
+  void creates_the_api_server_never_answers_time_out_and_are_tried_again() {
+    node.put(
+        "/api/v1/namespaces/" + NS + "/workflows/unanswered",
+        "application/yaml",
+        """
+        apiVersion: nightshift.io/v1
+        kind: Workflow
+        spec:
+          steps:
+            - {name: only, image: busybox:1.36, command: ["true"]}
+        """);
+    // More held creates than the executor has threads to create with: without a timeout, the
+    // fifth run's Job would wait for a thread until the node stopped.
+    kube.delay("POST", "/apis/batch/v1/namespaces/" + NS + "/jobs", Duration.ofSeconds(30), 4);
+    ScheduledExecutorService controller = Executors.newSingleThreadScheduledExecutor();
+    controller.scheduleWithFixedDelay(
+        () -> completeAll("unanswered-"), 200, 200, TimeUnit.MILLISECONDS);
+    try {
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        ids.add(runNow(node, "unanswered"));
+      }
+      for (String id : ids) {
+        node.awaitRun(id, run -> run.get("status").asText().equals("Succeeded"));
+      }
+    } finally {
+      controller.shutdownNow();
+      kube.clearFaults();
+    }
+    List<String> created =
+        kube.jobCreations(NS).stream().filter(name -> name.startsWith("unanswered-")).toList();
+    assertThat(created)
+        .doesNotHaveDuplicates()
+        .containsExactlyInAnyOrder(
+            "unanswered-1-only",
+            "unanswered-2-only",
+            "unanswered-3-only",
+            "unanswered-4-only",
+            "unanswered-5-only");
   }
 
   /** The Job controller for these Jobs: each completes a moment after it appears. */

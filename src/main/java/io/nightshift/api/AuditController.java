@@ -29,7 +29,7 @@ public class AuditController {
       Authentication authentication,
       @Nullable @QueryValue String limit,
       @Nullable @QueryValue String cursor) {
-    TokenController.unscopedAdmin(authentication);
+    Visibility.unscoped(authentication);
     List<Violation> violations = new ArrayList<>();
     int pageSize =
         QueryParameters.intInRange(

@@ -166,7 +166,7 @@ public class RunController {
   @Secured(Role.OPERATOR_NAME)
   @Audited("run.retry")
   public HttpResponse<RunBody> retry(Authentication authentication, String id) {
-    Visibility.run(authentication, runs.get(id));
+    visibleRun(authentication, id);
     return HttpResponse.<RunBody>status(HttpStatus.ACCEPTED).body(body(runs.retry(id)));
   }
 
@@ -175,7 +175,7 @@ public class RunController {
   @Secured(Role.OPERATOR_NAME)
   @Audited("run.cancel")
   public HttpResponse<RunBody> cancel(Authentication authentication, String id) {
-    Visibility.run(authentication, runs.get(id));
+    visibleRun(authentication, id);
     return HttpResponse.<RunBody>status(HttpStatus.ACCEPTED).body(body(runs.cancel(id)));
   }
 
@@ -183,7 +183,7 @@ public class RunController {
   public RunBody get(Authentication authentication, String id, @Nullable @QueryValue String wait)
       throws InterruptedException {
     Optional<Duration> waitFor = parseWait(wait);
-    RunView run = Visibility.run(authentication, runs.get(id));
+    RunView run = visibleRun(authentication, id);
     return body(waitFor.isPresent() ? runs.await(id, waitFor.get()) : run);
   }
 
@@ -220,7 +220,7 @@ public class RunController {
     List<Violation> violations = new ArrayList<>();
     int tail = QueryParameters.intInRange("tailLines", tailLines, 0, 0, 1_000_000, violations);
     QueryParameters.check(violations);
-    RunView run = Visibility.run(authentication, runs.get(id));
+    RunView run = visibleRun(authentication, id);
     StepRow row =
         run.steps().stream()
             .filter(s -> s.name().equals(step) && s.jobName() != null)
@@ -240,6 +240,11 @@ public class RunController {
                         + "\" of run "
                         + id
                         + " is gone: its process or its Job's pods no longer exist"));
+  }
+
+  /** The run, if the caller may see it; else the 404 of a run that does not exist. */
+  private RunView visibleRun(Authentication authentication, String id) {
+    return Visibility.run(authentication, runs.get(id));
   }
 
   private static Optional<Duration> parseWait(String wait) {

@@ -8,7 +8,8 @@ import io.nightshift.workflow.WorkflowNotFoundException;
 
 /**
  * A caller confined to some namespaces sees nothing outside them: what it may not see is answered
- * exactly like what does not exist, so a 404 tells it nothing about other teams' workflows.
+ * exactly like what does not exist, so a 404 tells it nothing about other teams' workflows. What
+ * spans every namespace needs a caller confined to none.
  */
 final class Visibility {
 
@@ -19,6 +20,19 @@ final class Visibility {
     if (!Caller.of(authentication).sees(namespace)) {
       throw new WorkflowNotFoundException(namespace, name);
     }
+  }
+
+  /**
+   * The caller, when it sees every namespace: token management and the audit reach across all of
+   * them, so a caller confined to some is refused with 403.
+   */
+  static Caller unscoped(Authentication authentication) {
+    Caller caller = Caller.of(authentication);
+    if (caller.scoped()) {
+      throw new ForbiddenException(
+          caller.name() + " is confined to some namespaces; this needs an admin that sees all");
+    }
+    return caller;
   }
 
   /** The run, or the not-found of a run that does not exist when the caller may not see it. */

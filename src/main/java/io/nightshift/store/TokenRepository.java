@@ -2,6 +2,7 @@ package io.nightshift.store;
 
 import jakarta.inject.Singleton;
 import java.sql.Array;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -115,7 +116,7 @@ public class TokenRepository {
   }
 
   private static void bind(
-      PreparedStatement statement, java.sql.Connection connection, StoredToken token, String hash)
+      PreparedStatement statement, Connection connection, StoredToken token, String hash)
       throws SQLException {
     statement.setString(1, hash);
     statement.setString(2, token.name());

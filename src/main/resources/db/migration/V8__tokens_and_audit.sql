@@ -6,7 +6,9 @@ CREATE TABLE api_tokens (
   role        TEXT NOT NULL CHECK (role IN ('viewer', 'operator', 'admin')),
   namespaces  TEXT[] NOT NULL DEFAULT '{}',    -- empty: every namespace
   created_at  TIMESTAMPTZ NOT NULL,
-  created_by  TEXT NOT NULL
+  created_by  TEXT NOT NULL,
+  expires_at  TIMESTAMPTZ,                     -- null: never
+  last_used_at TIMESTAMPTZ                     -- to the minute
 );
 
 -- Every change made through the API: who, what, on what, when, from where.

@@ -22,6 +22,7 @@ import io.nightshift.workflow.Violation;
 import io.nightshift.workflow.WorkflowValidator;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -44,9 +45,15 @@ public class TokenController {
     this.clock = clock;
   }
 
-  /** What to create: a name, a role, and the namespaces it is confined to (none: all). */
+  /**
+   * What to create: a name, a role, the namespaces it is confined to (none: all), and when it stops
+   * working (RFC 3339; none: never).
+   */
   public record TokenRequest(
-      @Nullable String name, @Nullable String role, @Nullable List<String> namespaces) {}
+      @Nullable String name,
+      @Nullable String role,
+      @Nullable List<String> namespaces,
+      @Nullable String expiresAt) {}
 
   /** A token as the API shows it; {@code token}, the value, only in the answer to its creation. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -56,6 +63,8 @@ public class TokenController {
       List<String> namespaces,
       Instant createdAt,
       String createdBy,
+      Instant expiresAt,
+      Instant lastUsedAt,
       String token) {}
 
   @Post
@@ -64,7 +73,7 @@ public class TokenController {
       Authentication authentication, @Nullable @Body TokenRequest request) {
     Caller caller = Visibility.unscoped(authentication);
     List<Violation> violations = new ArrayList<>();
-    TokenRequest body = request == null ? new TokenRequest(null, null, null) : request;
+    TokenRequest body = request == null ? new TokenRequest(null, null, null, null) : request;
     if (body.name() == null) {
       violations.add(new Violation("/name", "required"));
     } else {
@@ -89,6 +98,23 @@ public class TokenController {
         }
       }
     }
+    Instant now = clock.instant();
+    Instant expiresAt = null;
+    if (body.expiresAt() != null) {
+      try {
+        expiresAt = Instant.parse(body.expiresAt());
+        if (!expiresAt.isAfter(now)) {
+          violations.add(new Violation("/expiresAt", "must be in the future, after " + now));
+        }
+      } catch (DateTimeParseException e) {
+        violations.add(
+            new Violation(
+                "/expiresAt",
+                "\""
+                    + body.expiresAt()
+                    + "\" is not an RFC 3339 instant, e.g. 2027-01-31T00:00:00Z"));
+      }
+    }
     if (!violations.isEmpty()) {
       throw new BadRequestException(violations);
     }
@@ -98,8 +124,10 @@ public class TokenController {
             body.name(),
             body.role(),
             List.copyOf(new LinkedHashSet<>(namespaces)),
-            clock.instant(),
-            caller.name());
+            now,
+            caller.name(),
+            expiresAt,
+            null);
     if (!tokens.create(token, Tokens.hash(value))) {
       throw new ConflictException(
           "a token named \"" + body.name() + "\" exists; revoke it first to replace it");
@@ -133,6 +161,8 @@ public class TokenController {
         token.namespaces(),
         token.createdAt(),
         token.createdBy(),
+        token.expiresAt(),
+        token.lastUsedAt(),
         value);
   }
 }

@@ -81,7 +81,8 @@ public class AdminTokenBootstrap {
 
   private void put(String token, String source) {
     tokens.put(
-        new StoredToken(NAME, Role.ADMIN.id(), List.of(), clock.instant(), "bootstrap:" + source),
+        new StoredToken(
+            NAME, Role.ADMIN.id(), List.of(), clock.instant(), "bootstrap:" + source, null, null),
         Tokens.hash(token));
   }
 

@@ -9,6 +9,7 @@ import io.nightshift.store.TokenRepository;
 import io.nightshift.store.TokenRepository.StoredToken;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -16,20 +17,24 @@ import java.util.concurrent.ExecutorService;
 import org.reactivestreams.Publisher;
 
 /**
- * Accepts a bearer token that is one of the stored API tokens. The lookup is by the token's hash,
- * on the blocking pool, so that the event loop never waits on the database. A token that is not
- * stored is left to the next validator (the OIDC one, when configured).
+ * Accepts a bearer token that is one of the stored, unexpired API tokens. The lookup is by the
+ * token's hash, on the blocking pool, so that the event loop never waits on the database. A token
+ * that is not stored is left to the next validator (the OIDC one, when configured).
  */
 @Singleton
 public class ApiTokenValidator implements TokenValidator<HttpRequest<?>> {
 
   private final TokenRepository tokens;
   private final ExecutorService blocking;
+  private final Clock clock;
 
   public ApiTokenValidator(
-      TokenRepository tokens, @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
+      TokenRepository tokens,
+      @Named(TaskExecutors.BLOCKING) ExecutorService blocking,
+      Clock clock) {
     this.tokens = tokens;
     this.blocking = blocking;
+    this.clock = clock;
   }
 
   @Override
@@ -39,7 +44,7 @@ public class ApiTokenValidator implements TokenValidator<HttpRequest<?>> {
   }
 
   private Optional<Authentication> lookup(String token) {
-    return tokens.findByHash(Tokens.hash(token)).map(ApiTokenValidator::caller);
+    return tokens.use(Tokens.hash(token), clock.instant()).map(ApiTokenValidator::caller);
   }
 
   private static Authentication caller(StoredToken token) {

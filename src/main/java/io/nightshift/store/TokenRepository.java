@@ -6,6 +6,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,7 +19,11 @@ import javax.sql.DataSource;
 @Singleton
 public class TokenRepository {
 
-  private static final String COLUMNS = "name, role, namespaces, created_at, created_by";
+  private static final String COLUMNS =
+      "name, role, namespaces, created_at, created_by, expires_at, last_used_at";
+
+  /** How stale {@code last_used_at} may get: it is written at most this often per token. */
+  private static final Duration USE_RESOLUTION = Duration.ofMinutes(1);
 
   private final Jdbc jdbc;
 
@@ -29,22 +35,50 @@ public class TokenRepository {
    * A token as stored, without its hash.
    *
    * @param namespaces the only namespaces it sees; empty for all
+   * @param expiresAt when it stops working; null for never
+   * @param lastUsedAt when it was last used, to the minute; null if never
    */
   public record StoredToken(
-      String name, String role, List<String> namespaces, Instant createdAt, String createdBy) {}
+      String name,
+      String role,
+      List<String> namespaces,
+      Instant createdAt,
+      String createdBy,
+      Instant expiresAt,
+      Instant lastUsedAt) {}
 
-  /** The token whose value hashes to {@code hash}. */
-  public Optional<StoredToken> findByHash(String hash) {
+  /**
+   * The unexpired token whose value hashes to {@code hash}, noting that it is used {@code now}
+   * (written at most once a minute, so that reads stay reads).
+   */
+  public Optional<StoredToken> use(String hash, Instant now) {
     return jdbc.inTransaction(
         connection -> {
+          Optional<StoredToken> token;
           try (PreparedStatement statement =
               connection.prepareStatement(
-                  "SELECT " + COLUMNS + " FROM api_tokens WHERE token_hash = ?")) {
+                  "SELECT "
+                      + COLUMNS
+                      + " FROM api_tokens WHERE token_hash = ?"
+                      + " AND (expires_at IS NULL OR expires_at > ?)")) {
             statement.setString(1, hash);
+            statement.setTimestamp(2, Jdbc.timestamp(now));
             try (ResultSet result = statement.executeQuery()) {
-              return result.next() ? Optional.of(row(result)) : Optional.empty();
+              token = result.next() ? Optional.of(row(result)) : Optional.empty();
             }
           }
+          if (token.isPresent()
+              && (token.get().lastUsedAt() == null
+                  || token.get().lastUsedAt().isBefore(now.minus(USE_RESOLUTION)))) {
+            try (PreparedStatement statement =
+                connection.prepareStatement(
+                    "UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ?")) {
+              statement.setTimestamp(1, Jdbc.timestamp(now));
+              statement.setString(2, hash);
+              statement.executeUpdate();
+            }
+          }
+          return token;
         });
   }
 
@@ -73,7 +107,7 @@ public class TokenRepository {
               connection.prepareStatement(
                   "INSERT INTO api_tokens (token_hash, "
                       + COLUMNS
-                      + ") VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING")) {
+                      + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING")) {
             bind(statement, connection, token, hash);
             return statement.executeUpdate() == 1;
           }
@@ -91,12 +125,13 @@ public class TokenRepository {
               connection.prepareStatement(
                   "INSERT INTO api_tokens (token_hash, "
                       + COLUMNS
-                      + ") VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET"
+                      + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET"
                       + " token_hash = excluded.token_hash, role = excluded.role,"
-                      + " namespaces = excluded.namespaces"
+                      + " namespaces = excluded.namespaces, expires_at = excluded.expires_at"
                       + " WHERE api_tokens.token_hash IS DISTINCT FROM excluded.token_hash"
                       + " OR api_tokens.role IS DISTINCT FROM excluded.role"
-                      + " OR api_tokens.namespaces IS DISTINCT FROM excluded.namespaces")) {
+                      + " OR api_tokens.namespaces IS DISTINCT FROM excluded.namespaces"
+                      + " OR api_tokens.expires_at IS DISTINCT FROM excluded.expires_at")) {
             bind(statement, connection, token, hash);
             return statement.executeUpdate();
           }
@@ -124,6 +159,9 @@ public class TokenRepository {
     statement.setArray(4, connection.createArrayOf("text", token.namespaces().toArray()));
     statement.setTimestamp(5, Jdbc.timestamp(token.createdAt()));
     statement.setString(6, token.createdBy());
+    statement.setTimestamp(7, token.expiresAt() == null ? null : Jdbc.timestamp(token.expiresAt()));
+    statement.setTimestamp(
+        8, token.lastUsedAt() == null ? null : Jdbc.timestamp(token.lastUsedAt()));
   }
 
   private static StoredToken row(ResultSet result) throws SQLException {
@@ -133,6 +171,12 @@ public class TokenRepository {
         result.getString("role"),
         Arrays.stream((Object[]) namespaces.getArray()).map(String::valueOf).toList(),
         result.getTimestamp("created_at").toInstant(),
-        result.getString("created_by"));
+        result.getString("created_by"),
+        instant(result.getTimestamp("expires_at")),
+        instant(result.getTimestamp("last_used_at")));
+  }
+
+  private static Instant instant(Timestamp timestamp) {
+    return timestamp == null ? null : timestamp.toInstant();
   }
 }

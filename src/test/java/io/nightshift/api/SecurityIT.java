@@ -29,6 +29,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -323,6 +324,57 @@ class SecurityIT {
     assertThat(admin.delete("/api/v1/tokens/short-lived").statusCode()).isEqualTo(204);
     assertProblem(holder.get("/api/v1/workflows"), 401);
     assertProblem(admin.delete("/api/v1/tokens/short-lived"), 404);
+  }
+
+  @Test
+  void a_token_stops_working_when_it_expires_and_tells_when_it_was_last_used() {
+    // A database of its own: moving this node's clock hours ahead must not move the lease of the
+    // others.
+    try (NightshiftNode node =
+        NightshiftNode.start(
+            NightshiftNode.on(
+                PostgresFixture.newDatabase(),
+                "nightshift.data-dir",
+                dataDir.resolve("expiring").toString()))) {
+      Instant now = node.clock().instant();
+      Instant expiresAt = now.plus(Duration.ofHours(1));
+      HttpResponse<String> created =
+          post(
+              node,
+              "/api/v1/tokens",
+              Definitions.json(
+                  Map.of("name", "expiring", "role", "viewer", "expiresAt", expiresAt.toString())));
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+      String value = Json.parse(created.body()).get("token").asText();
+      secrets.add(value);
+      assertThat(Json.parse(created.body()).get("expiresAt").asText())
+          .isEqualTo(expiresAt.toString());
+
+      assertThat(node.as(value).get("/api/v1/workflows").statusCode()).isEqualTo(200);
+      JsonNode listed = Json.parse(node.get("/api/v1/tokens").body()).get("items");
+      JsonNode expiring = null;
+      for (JsonNode token : listed) {
+        if (token.get("name").asText().equals("expiring")) {
+          expiring = token;
+        }
+      }
+      assertThat(expiring).isNotNull();
+      assertThat(Instant.parse(expiring.get("lastUsedAt").asText())).isEqualTo(now);
+
+      node.clock().tick(Duration.ofMinutes(59));
+      assertThat(node.as(value).get("/api/v1/workflows").statusCode()).isEqualTo(200);
+      node.clock().tick(Duration.ofMinutes(2));
+      assertProblem(node.as(value).get("/api/v1/workflows"), 401);
+
+      HttpResponse<String> past =
+          post(
+              node,
+              "/api/v1/tokens",
+              "{\"name\":\"stillborn\",\"role\":\"viewer\",\"expiresAt\":\"" + now + "\"}");
+      assertProblem(past, 400);
+      assertThat(Json.parse(past.body()).get("violations").findValuesAsText("path"))
+          .containsExactly("/expiresAt");
+    }
   }
 
   @Test

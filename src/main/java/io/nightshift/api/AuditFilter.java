@@ -14,6 +14,8 @@ import io.nightshift.store.AuditRepository;
 import io.nightshift.store.AuditRepository.AuditEvent;
 import java.time.Clock;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes each successful call of an {@link Audited} endpoint to the audit trail: who (the caller),
@@ -23,6 +25,8 @@ import java.util.Optional;
  */
 @ServerFilter("/api/v1/**")
 public class AuditFilter {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AuditFilter.class);
 
   private final AuditRepository audit;
   private final HttpClientAddressResolver addresses;
@@ -49,7 +53,7 @@ public class AuditFilter {
     }
     String actor =
         request.getUserPrincipal(Authentication.class).map(Authentication::getName).orElse("-");
-    audit.insert(
+    AuditEvent event =
         new AuditEvent(
             0,
             clock.instant(),
@@ -58,6 +62,12 @@ public class AuditFilter {
             request.getPath(),
             status,
             Optional.ofNullable(addresses.resolve(request)).orElse("-"),
-            response.getHeaders().get(HttpHeaders.LOCATION)));
+            response.getHeaders().get(HttpHeaders.LOCATION));
+    try {
+      audit.insert(event);
+    } catch (RuntimeException e) {
+      // The change is made: answering 500 would tell the client it was not. Say what is missing.
+      LOG.error("The audit lost this change, which was made: {}", event, e);
+    }
   }
 }

@@ -7,17 +7,22 @@ import io.micronaut.http.annotation.ResponseFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.http.filter.ServerFilterPhase;
 import io.micronaut.http.server.util.HttpClientAddressResolver;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Logs every refused request once, at INFO: method, path, client address, status, and the problem's
- * title and detail. Never headers, query strings or bodies, which may hold tokens or secrets.
+ * detail. Never headers, query strings or bodies, which may hold tokens or secrets. What the client
+ * chose (the path, the detail quoting its input) is logged on one line, control characters replaced
+ * and cut to a length, so that a request cannot forge or flood log lines.
  */
 @ServerFilter("/**")
 public class RefusalLog implements Ordered {
 
   private static final Logger LOG = LoggerFactory.getLogger(RefusalLog.class);
+  private static final int MAX_LOGGED = 512;
+  private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
 
   private final HttpClientAddressResolver addresses;
 
@@ -48,9 +53,14 @@ public class RefusalLog implements Ordered {
     LOG.info(
         "Refused {} {} from {}: {} {}",
         request.getMethodName(),
-        request.getPath(),
+        oneLine(request.getPath()),
         addresses.resolve(request),
         status,
-        detail);
+        oneLine(detail));
+  }
+
+  private static String oneLine(String text) {
+    String line = CONTROL.matcher(text == null ? "" : text).replaceAll("?");
+    return line.length() > MAX_LOGGED ? line.substring(0, MAX_LOGGED) + "…" : line;
   }
 }

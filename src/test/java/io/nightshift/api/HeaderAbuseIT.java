@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -151,6 +152,22 @@ class HeaderAbuseIT {
     assertThat(logs.containing("Refused").size() - before)
         .as("log lines for " + abuse.name())
         .isEqualTo(1);
+  }
+
+  @Test
+  void a_request_cannot_forge_log_lines() throws IOException {
+    String marker = "forged-" + System.nanoTime();
+    int status =
+        send(
+            "GET /api/v1/namespaces/abuse/workflows/x%0d%0a"
+                + marker
+                + "%20INFO%20all%20is%20well HTTP/1.1\r\nHost: x\r\n"
+                + AUTH
+                + "\r\n\r\n");
+    assertThat(status).isBetween(400, 499);
+    assertThat(logs.containing(marker))
+        .hasSize(1)
+        .allSatisfy(line -> assertThat(line).doesNotContain("\n").doesNotContain("\r"));
   }
 
   /** Writes the bytes as they are and returns the status of the answer. */

@@ -190,6 +190,12 @@ class SecurityIT {
     assertThat(anonymous.get("/health/readiness").statusCode()).isEqualTo(200);
     assertThat(anonymous.get("/health/liveness").statusCode()).isEqualTo(200);
     assertThat(anonymous.get("/prometheus").statusCode()).isEqualTo(200);
+    // No other management endpoint is served to anyone.
+    for (String path :
+        List.of("/env", "/beans", "/loggers", "/routes", "/info", "/threaddump", "/refresh")) {
+      assertThat(anonymous.get(path).statusCode()).as(path).isIn(401, 404);
+      assertThat(admin.get(path).statusCode()).as(path).isIn(403, 404);
+    }
     assertThat(admin.get(TEAM_A + "sneaky").statusCode()).isEqualTo(404);
   }
 

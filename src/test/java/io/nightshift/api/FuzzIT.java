@@ -14,15 +14,17 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
- * A generated corpus of 10,000 definitions and requests, mutated from valid ones: none may get a
- * 5xx, every refusal is problem+json, and no refused request changes what is stored. The corpus is
- * seeded, so a failure names the input that caused it and can be replayed.
+ * A generated corpus of 10,000 definitions and requests, mutated from valid ones (definitions, run
+ * requests, query parameters, tokens to create, Authorization headers): none may get a 5xx, every
+ * refusal is problem+json, no refused request changes what is stored, and no mangled token gets in.
+ * The corpus is seeded, so a failure names the input that caused it and can be replayed.
  */
 class FuzzIT {
 
   private static final int CORPUS = 10_000;
   private static final long SEED = 20261123L;
   private static final String PATH = "/api/v1/namespaces/fuzz/workflows/stored";
+  private static final String TOKENS = "/api/v1/tokens";
 
   private static final String VALID =
       """
@@ -96,13 +98,17 @@ class FuzzIT {
       String stored = node.get(PATH).body();
       List<String> failures = new ArrayList<>();
       int refused = 0;
+      String storedTokens = node.get(TOKENS).body();
       for (int i = 0; i < CORPUS && failures.size() < 10; i++) {
-        Supplier<HttpResponse<String>> request = request(node, random, i);
-        HttpResponse<String> response = request.get();
+        Input input = request(node, random, i);
+        HttpResponse<String> response = input.send().get();
         int status = response.statusCode();
         if (status >= 500) {
           failures.add("#" + i + " answered " + status + ": " + response.body());
           continue;
+        }
+        if (input.mustBeRefused() && status < 400) {
+          failures.add("#" + i + " was let in with a mangled Authorization header: " + status);
         }
         if (status >= 400) {
           refused++;
@@ -113,13 +119,17 @@ class FuzzIT {
               .startsWith("application/problem+json")) {
             failures.add("#" + i + " refused without problem+json: " + response.headers().map());
           }
-          String now = node.get(PATH).body();
-          if (!now.equals(stored)) {
+          String now = node.get(input.reference()).body();
+          String before = input.reference().equals(TOKENS) ? storedTokens : stored;
+          if (!now.equals(before)) {
             failures.add("#" + i + " was refused (" + status + ") but changed what is stored");
-            stored = now;
           }
-        } else {
-          stored = node.get(PATH).body(); // accepted: the new definition is the reference
+        }
+        // accepted, or wrongly changed: what is stored now is the reference
+        if (input.reference().equals(TOKENS)) {
+          storedTokens = node.get(TOKENS).body();
+        } else if (status < 400) {
+          stored = node.get(PATH).body();
         }
       }
       assertThat(failures).isEmpty();
@@ -127,25 +137,61 @@ class FuzzIT {
     }
   }
 
-  /** Input number {@code i}: a mutated definition, or a request with mutated parameters. */
-  private static Supplier<HttpResponse<String>> request(NightshiftNode node, Random random, int i) {
-    int kind = random.nextInt(10);
+  /** One input: how to send it, and the resource a refusal of it must leave as it was. */
+  record Input(Supplier<HttpResponse<String>> send, String reference, boolean mustBeRefused) {
+    Input(Supplier<HttpResponse<String>> send, String reference) {
+      this(send, reference, false);
+    }
+  }
+
+  /**
+   * Input number {@code i}: a mutated definition, a request with mutated parameters, a mutated
+   * token to create, or a request with a mangled Authorization header.
+   */
+  private static Input request(NightshiftNode node, Random random, int i) {
+    int kind = random.nextInt(12);
     if (kind < 6) {
       byte[] body = mutate(VALID, random);
       String type = CONTENT_TYPES.get(random.nextInt(CONTENT_TYPES.size()));
-      return () -> node.put(PATH, type.isEmpty() ? null : type, body);
+      return new Input(() -> node.put(PATH, type.isEmpty() ? null : type, body), PATH);
+    }
+    if (kind == 10) {
+      String json = tokenBody(random);
+      return new Input(
+          () ->
+              node.send(
+                  node.request(TOKENS)
+                      .header("Content-Type", "application/json")
+                      .POST(HttpRequest.BodyPublishers.ofString(json))),
+          TOKENS);
+    }
+    if (kind == 11) {
+      String authorization = AUTHORIZATIONS.get(random.nextInt(AUTHORIZATIONS.size()));
+      String junk = VALUES.get(random.nextInt(VALUES.size())).replaceAll("[^ -~]", "?");
+      return new Input(
+          () ->
+              node.as(null)
+                  .send(
+                      node.as(null)
+                          .request(PATH)
+                          .header("Authorization", authorization.replace("$", junk))
+                          .PUT(HttpRequest.BodyPublishers.ofString(VALID))),
+          PATH,
+          true);
     }
     if (kind < 8) {
       String json = jsonBody(random);
       String query = QUERIES.get(random.nextInt(QUERIES.size()));
-      return () ->
-          node.send(
-              node.request(PATH + "/runs" + query)
-                  .header("Content-Type", "application/json")
-                  .header(
-                      "Idempotency-Key",
-                      random.nextBoolean() ? "k" + i : "x".repeat(random.nextInt(400)))
-                  .POST(HttpRequest.BodyPublishers.ofString(json)));
+      Supplier<HttpResponse<String>> send =
+          () ->
+              node.send(
+                  node.request(PATH + "/runs" + query)
+                      .header("Content-Type", "application/json")
+                      .header(
+                          "Idempotency-Key",
+                          random.nextBoolean() ? "k" + i : "x".repeat(random.nextInt(400)))
+                      .POST(HttpRequest.BodyPublishers.ofString(json)));
+      return new Input(send, PATH);
     }
     String path =
         List.of(
@@ -158,7 +204,39 @@ class FuzzIT {
                 "/api/v1/namespaces/" + "A".repeat(random.nextInt(300)) + "/workflows/x")
             .get(random.nextInt(7));
     String encoded = encode(path);
-    return () -> node.get(encoded);
+    return new Input(() -> node.get(encoded), PATH);
+  }
+
+  /** Bearer tokens that are not tokens: {@code $} is replaced by a fragment of {@link #VALUES}. */
+  private static final List<String> AUTHORIZATIONS =
+      List.of(
+          "Bearer $",
+          "Bearer nsk_$",
+          "Bearer $.$.$",
+          "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4Iiwicm9sZXMiOiJhZG1pbiJ9.",
+          "Basic $",
+          "$",
+          "Bearer",
+          "Bearer " + "A".repeat(4000),
+          "bearer " + NightshiftNode.ADMIN_TOKEN + "$");
+
+  /** A request to create a token, with one field replaced by a trap. */
+  private static String tokenBody(Random random) {
+    List<String> fields =
+        new ArrayList<>(
+            List.of(
+                "\"name\": \"fuzz-token\"",
+                "\"role\": \"viewer\"",
+                "\"namespaces\": [\"fuzz\"]",
+                "\"expiresAt\": \"2027-01-01T00:00:00Z\""));
+    int at = random.nextInt(fields.size());
+    String field = fields.get(at);
+    fields.set(
+        at, field.substring(0, field.indexOf(':') + 2) + VALUES.get(random.nextInt(VALUES.size())));
+    if (random.nextInt(4) == 0) {
+      fields.remove(random.nextInt(fields.size()));
+    }
+    return "{" + String.join(", ", fields) + "}";
   }
 
   private static final List<String> QUERIES =

@@ -10,6 +10,7 @@ import io.nightshift.workflow.Violation;
 import io.nightshift.workflow.Workflow;
 import io.nightshift.workflow.WorkflowNotFoundException;
 import io.nightshift.workflow.WorkflowService;
+import io.nightshift.workflow.WorkflowValidator;
 import io.nightshift.workflow.cron.CronSchedule;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -79,6 +80,15 @@ public class RunService {
                             + parameter
                             + "\"; it declares: "
                             + String.join(", ", workflow.spec().parameters().keySet()))));
+    overrides.forEach(
+        (parameter, value) ->
+            (value == null
+                    ? Optional.of("must be a string")
+                    : WorkflowValidator.checkParameterValue(value))
+                .ifPresent(
+                    problem ->
+                        violations.add(
+                            new Violation(Violation.pointer("/parameters", parameter), problem))));
     if (!violations.isEmpty()) {
       throw new InvalidDefinitionException(violations);
     }

@@ -175,11 +175,25 @@ public final class WorkflowValidator {
           if (other != null) {
             check.add(path, "becomes " + env + ", as \"" + other + "\" does already");
           }
-          if (value.length() > MAX_PARAMETER_VALUE_LENGTH) {
-            check.add(
-                path, "must be no more than " + MAX_PARAMETER_VALUE_LENGTH + " characters long");
-          }
+          checkParameterValue(value).ifPresent(problem -> check.add(path, problem));
         });
+  }
+
+  /**
+   * Why {@code value} cannot be a parameter's value, if it cannot: longer than {@value
+   * #MAX_PARAMETER_VALUE_LENGTH} characters, or holding a NUL, which no environment variable can.
+   */
+  public static Optional<String> checkParameterValue(String value) {
+    if (value.length() > MAX_PARAMETER_VALUE_LENGTH) {
+      return Optional.of("must be no more than " + MAX_PARAMETER_VALUE_LENGTH + " characters long");
+    }
+    return noNul(value);
+  }
+
+  private static Optional<String> noNul(String value) {
+    return value.indexOf('\0') >= 0
+        ? Optional.of("must not contain a NUL character: an environment variable cannot")
+        : Optional.empty();
   }
 
   private void steps(List<Step> steps, Checker check) {
@@ -288,6 +302,9 @@ public final class WorkflowValidator {
       }
       if (variable.value() != null && variable.valueFrom() != null) {
         check.add(at, "set either value or valueFrom, not both");
+      }
+      if (variable.value() != null) {
+        noNul(variable.value()).ifPresent(problem -> check.add(at + "/value", problem));
       }
       if (variable.valueFrom() != null) {
         envSource(variable.valueFrom(), at + "/valueFrom", check);

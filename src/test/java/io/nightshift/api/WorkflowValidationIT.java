@@ -10,6 +10,7 @@ import io.nightshift.testsupport.Json;
 import io.nightshift.testsupport.NightshiftNode;
 import io.nightshift.testsupport.PostgresFixture;
 import java.math.BigInteger;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -238,6 +239,16 @@ class WorkflowValidationIT {
             w -> ((ObjectNode) spec(w).get("parameters")).put("retention_days", "7"),
             "/spec/parameters/retention_days",
             "RETENTION_DAYS"),
+        new Case(
+            "a NUL in a parameter's value",
+            w -> ((ObjectNode) spec(w).get("parameters")).put("retentionDays", "3\u00000"),
+            "/spec/parameters/retentionDays",
+            "NUL"),
+        new Case(
+            "a NUL in an env var's value",
+            w -> step(w, 1).putArray("env").addObject().put("name", "MODE").put("value", "a\u0000"),
+            "/spec/steps/1/env/0/value",
+            "NUL"),
         new Case("no steps", w -> spec(w).putArray("steps"), "/spec/steps", "at least one step"),
         new Case("no spec", w -> w.remove("spec"), "/spec", "required"),
         new Case(
@@ -395,6 +406,26 @@ class WorkflowValidationIT {
     assertThat(response.statusCode()).isEqualTo(413);
     assertThat(response.headers().firstValue("Content-Type")).hasValue(Problem.MEDIA_TYPE);
     assertThat(Json.parse(response.body()).get("detail").asText()).contains("1 MiB");
+  }
+
+  @Test
+  void a_run_parameter_too_long_null_or_holding_a_nul_is_refused_and_starts_no_run() {
+    assertThat(node.put(CHAIN, YAML, Definitions.yaml(Definitions.chain())).statusCode())
+        .isIn(200, 201);
+    String history = node.get(CHAIN + "/runs").body();
+    for (String value : List.of("\"" + "9".repeat(40_000) + "\"", "\"3\\u00000\"", "null")) {
+      HttpResponse<String> response =
+          node.send(
+              node.request(CHAIN + "/runs")
+                  .header("Content-Type", "application/json")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"parameters\": {\"retentionDays\": " + value + "}}")));
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(422);
+      assertThat(Json.parse(response.body()).get("violations").findValuesAsText("path"))
+          .containsExactly("/parameters/retentionDays");
+    }
+    assertThat(node.get(CHAIN + "/runs").body()).isEqualTo(history);
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.nightshift.api;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ResponseFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.http.server.util.HttpClientAddressResolver;
@@ -13,6 +14,7 @@ import io.micronaut.web.router.RouteAttributes;
 import io.nightshift.store.AuditRepository;
 import io.nightshift.store.AuditRepository.AuditEvent;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +29,7 @@ import org.slf4j.LoggerFactory;
 public class AuditFilter {
 
   private static final Logger LOG = LoggerFactory.getLogger(AuditFilter.class);
+  private static final String ARRIVED = "nightshift.audit.arrived";
 
   private final AuditRepository audit;
   private final HttpClientAddressResolver addresses;
@@ -36,6 +39,12 @@ public class AuditFilter {
     this.audit = audit;
     this.addresses = addresses;
     this.clock = clock;
+  }
+
+  /** When the change was asked for: a run started with {@code ?wait} answers minutes later. */
+  @RequestFilter
+  public void arrived(HttpRequest<?> request) {
+    request.setAttribute(ARRIVED, clock.instant());
   }
 
   @ResponseFilter
@@ -56,7 +65,7 @@ public class AuditFilter {
     AuditEvent event =
         new AuditEvent(
             0,
-            clock.instant(),
+            request.getAttribute(ARRIVED, Instant.class).orElseGet(clock::instant),
             actor,
             action.get(),
             request.getPath(),

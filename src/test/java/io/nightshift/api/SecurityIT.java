@@ -35,6 +35,8 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -490,6 +492,36 @@ class SecurityIT {
               assertThat(event.get("detail").asText()).isEqualTo("/api/v1/tokens/audited-operator");
             });
     assertThat(audit.body()).doesNotContain(secrets.toArray(String[]::new));
+  }
+
+  @Test
+  void the_audit_says_when_a_change_was_asked_for_not_when_it_was_answered() throws Exception {
+    String slow =
+        """
+        apiVersion: nightshift.io/v1
+        kind: Workflow
+        spec:
+          steps:
+            - {name: only, image: busybox:1.36, command: [sleep, "2"]}
+        """;
+    assertThat(admin.put(TEAM_A + "slow-audit", "application/yaml", slow).statusCode())
+        .isEqualTo(201);
+    Instant asked = admin.clock().instant();
+    CompletableFuture<HttpResponse<String>> run =
+        CompletableFuture.supplyAsync(() -> admin.post(TEAM_A + "slow-audit/runs?wait=30s"));
+    Thread.sleep(500);
+    admin.clock().tick(Duration.ofMinutes(5));
+    assertThat(run.get(40, TimeUnit.SECONDS).statusCode()).isEqualTo(201);
+
+    JsonNode event = null;
+    for (JsonNode item : Json.parse(admin.get("/api/v1/audit?limit=50").body()).get("items")) {
+      if (event == null && item.get("target").asText().equals(TEAM_A + "slow-audit/runs")) {
+        event = item;
+      }
+    }
+    assertThat(event).isNotNull();
+    assertThat(Instant.parse(event.get("at").asText()))
+        .isBetween(asked, asked.plus(Duration.ofMinutes(1)));
   }
 
   @Test

@@ -509,7 +509,12 @@ class SecurityIT {
     Instant asked = admin.clock().instant();
     CompletableFuture<HttpResponse<String>> run =
         CompletableFuture.supplyAsync(() -> admin.post(TEAM_A + "slow-audit/runs?wait=30s"));
-    Thread.sleep(500);
+    // Once the run exists, the request has long arrived: only then does the clock move.
+    for (int i = 0;
+        i < 200 && Json.parse(admin.get(TEAM_A + "slow-audit/runs").body()).get("items").isEmpty();
+        i++) {
+      Thread.sleep(50);
+    }
     admin.clock().tick(Duration.ofMinutes(5));
     assertThat(run.get(40, TimeUnit.SECONDS).statusCode()).isEqualTo(201);
 

@@ -9,9 +9,6 @@ import io.micronaut.security.authentication.Authentication;
 import io.nightshift.security.Role;
 import io.nightshift.store.AuditRepository;
 import io.nightshift.store.AuditRepository.AuditEvent;
-import io.nightshift.workflow.Violation;
-import java.util.ArrayList;
-import java.util.List;
 
 /** {@code GET /api/v1/audit}: the changes made through the API, newest first, for admins. */
 @Controller("/api/v1/audit")
@@ -30,15 +27,11 @@ public class AuditController {
       @Nullable @QueryValue String limit,
       @Nullable @QueryValue String cursor) {
     Visibility.unscoped(authentication);
-    List<Violation> violations = new ArrayList<>();
-    int pageSize =
-        QueryParameters.intInRange(
-            "limit", limit, ApiLimits.DEFAULT_PAGE_SIZE, 1, ApiLimits.MAX_PAGE_SIZE, violations);
-    Long before = QueryParameters.numericCursor(cursor, violations);
-    QueryParameters.check(violations);
-    List<AuditEvent> events = audit.page(before, pageSize + 1);
-    List<AuditEvent> items = events.stream().limit(pageSize).toList();
-    String next = events.size() > pageSize ? Long.toString(items.get(pageSize - 1).id()) : null;
-    return new ItemList<>(items, next);
+    QueryParameters.NumericPage page = QueryParameters.numericPage(limit, cursor);
+    return ItemList.firstOf(
+        audit.page(page.before(), page.size() + 1),
+        page.size(),
+        event -> event,
+        event -> Long.toString(event.id()));
   }
 }

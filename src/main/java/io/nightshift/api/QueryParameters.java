@@ -1,6 +1,7 @@
 package io.nightshift.api;
 
 import io.nightshift.workflow.Violation;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Query parameters read by hand, so that every bad one is reported together with the others. */
@@ -28,17 +29,30 @@ final class QueryParameters {
     return defaultValue;
   }
 
-  /** A numeric {@code ?cursor} as this API hands them out in {@code nextCursor}; null if none. */
-  static Long numericCursor(String cursor, List<Violation> violations) {
-    if (cursor == null || cursor.isEmpty()) {
-      return null;
+  /**
+   * A page asked for with {@code ?limit} and a numeric {@code ?cursor}.
+   *
+   * @param size how many items
+   * @param before the cursor: items before it; null for the first page
+   */
+  record NumericPage(int size, Long before) {}
+
+  /** Reads {@code ?limit} and a numeric {@code ?cursor}; a 400 naming both when both are bad. */
+  static NumericPage numericPage(String limit, String cursor) {
+    List<Violation> violations = new ArrayList<>();
+    int size =
+        intInRange(
+            "limit", limit, ApiLimits.DEFAULT_PAGE_SIZE, 1, ApiLimits.MAX_PAGE_SIZE, violations);
+    Long before = null;
+    if (cursor != null && !cursor.isEmpty()) {
+      try {
+        before = Long.parseLong(cursor);
+      } catch (NumberFormatException e) {
+        violations.add(new Violation("?cursor", "not a cursor this API returned as nextCursor"));
+      }
     }
-    try {
-      return Long.parseLong(cursor);
-    } catch (NumberFormatException e) {
-      violations.add(new Violation("?cursor", "not a cursor this API returned as nextCursor"));
-      return null;
-    }
+    check(violations);
+    return new NumericPage(size, before);
   }
 
   static void check(List<Violation> violations) {

@@ -196,18 +196,12 @@ public class RunController {
       @Nullable @QueryValue String limit,
       @Nullable @QueryValue String cursor) {
     Visibility.workflow(authentication, namespace, name);
-    List<Violation> violations = new ArrayList<>();
-    int pageSize =
-        QueryParameters.intInRange(
-            "limit", limit, ApiLimits.DEFAULT_PAGE_SIZE, 1, ApiLimits.MAX_PAGE_SIZE, violations);
-    Long before = QueryParameters.numericCursor(cursor, violations);
-    QueryParameters.check(violations);
-    List<RunRow> rows =
-        runs.history(namespace, name, Optional.ofNullable(status), before, pageSize + 1);
-    List<RunBody> items =
-        rows.stream().limit(pageSize).map(row -> body(new RunView(row, List.of()))).toList();
-    String next = rows.size() > pageSize ? Long.toString(items.get(pageSize - 1).seq()) : null;
-    return new ItemList<>(items, next);
+    QueryParameters.NumericPage page = QueryParameters.numericPage(limit, cursor);
+    return ItemList.firstOf(
+        runs.history(namespace, name, Optional.ofNullable(status), page.before(), page.size() + 1),
+        page.size(),
+        row -> body(new RunView(row, List.of())),
+        row -> Long.toString(row.seq()));
   }
 
   @Get(uri = "/runs/{id}/steps/{step}/logs")

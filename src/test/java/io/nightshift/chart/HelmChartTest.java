@@ -538,10 +538,7 @@ class HelmChartTest {
         .hasSize(48)
         .matches("[A-Za-z0-9]+");
 
-    JsonNode env = rendered.env("NIGHTSHIFT_ADMIN_TOKEN");
-    assertThat(env.has("value")).isFalse();
-    assertThat(env.at("/valueFrom/secretKeyRef/name").asText()).isEqualTo("nightshift-admin-token");
-    assertThat(env.at("/valueFrom/secretKeyRef/key").asText()).isEqualTo("admin-token");
+    assertAdminTokenFrom(rendered, "nightshift-admin-token", "admin-token");
     assertThat(rendered.one("Deployment").toString()).doesNotContain(encoded);
   }
 
@@ -555,10 +552,17 @@ class HelmChartTest {
             "required.yaml");
 
     assertThat(rendered.kinds()).doesNotContain("Secret");
+    assertAdminTokenFrom(rendered, "ops-nightshift-admin", "token");
+  }
+
+  /**
+   * NIGHTSHIFT_ADMIN_TOKEN comes from key {@code key} of Secret {@code secret}, never a literal.
+   */
+  private static void assertAdminTokenFrom(Rendered rendered, String secret, String key) {
     JsonNode env = rendered.env("NIGHTSHIFT_ADMIN_TOKEN");
     assertThat(env.has("value")).isFalse();
-    assertThat(env.at("/valueFrom/secretKeyRef/name").asText()).isEqualTo("ops-nightshift-admin");
-    assertThat(env.at("/valueFrom/secretKeyRef/key").asText()).isEqualTo("token");
+    assertThat(env.at("/valueFrom/secretKeyRef/name").asText()).isEqualTo(secret);
+    assertThat(env.at("/valueFrom/secretKeyRef/key").asText()).isEqualTo(key);
   }
 
   @Test

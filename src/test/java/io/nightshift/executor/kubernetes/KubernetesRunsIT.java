@@ -436,16 +436,7 @@ class KubernetesRunsIT {
 
   @Test
   void creates_the_api_server_never_answers_time_out_and_are_tried_again() {
-    node.put(
-        "/api/v1/namespaces/" + NS + "/workflows/unanswered",
-        "application/yaml",
-        """
-        apiVersion: nightshift.io/v1
-        kind: Workflow
-        spec:
-          steps:
-            - {name: only, image: busybox:1.36, command: ["true"]}
-        """);
+    define("unanswered", "parameters: {}");
     // More held creates than the executor has threads to create with: without a timeout, the
     // fifth run's Job would wait for a thread until the node stopped.
     kube.delay("POST", "/apis/batch/v1/namespaces/" + NS + "/jobs", Duration.ofSeconds(30), 4);
@@ -494,7 +485,14 @@ class KubernetesRunsIT {
     }
   }
 
+  /** Defines a one-step workflow, {@code extra} added to its spec, and runs it once. */
   private static String single(String workflow, String extra) {
+    define(workflow, extra);
+    return runNow(node, workflow);
+  }
+
+  /** Defines a one-step workflow whose step succeeds, {@code extra} added to its spec. */
+  private static void define(String workflow, String extra) {
     node.put(
         "/api/v1/namespaces/" + NS + "/workflows/" + workflow,
         "application/yaml",
@@ -507,7 +505,6 @@ class KubernetesRunsIT {
             - {name: only, image: busybox:1.36, command: ["true"]}
         """
             .formatted(extra));
-    return runNow(node, workflow);
   }
 
   @Test

@@ -6,11 +6,14 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.server.exceptions.ExceptionHandler;
 import io.nightshift.engine.RunService;
+import io.nightshift.store.Jdbc.StoreException;
 import io.nightshift.workflow.ConflictException;
 import io.nightshift.workflow.InvalidDefinitionException;
 import io.nightshift.workflow.MalformedDefinitionException;
 import io.nightshift.workflow.WorkflowNotFoundException;
 import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Maps each domain exception to its status and problem type. */
 final class ExceptionHandlers {
@@ -116,6 +119,30 @@ final class ExceptionHandlers {
     public HttpResponse<Problem> handle(HttpRequest request, BadRequestException e) {
       return Problems.response(
           request, HttpStatus.BAD_REQUEST, "bad-request", e.getMessage(), e.violations());
+    }
+  }
+
+  /**
+   * The database did not answer (down, restarting, or the pool exhausted): 503 with Retry-After, so
+   * a client tries again instead of reading a 500 as a bug. The cause goes to the log, not the
+   * body.
+   */
+  @Singleton
+  @Produces(Problem.MEDIA_TYPE)
+  static class StoreUnavailable implements ExceptionHandler<StoreException, HttpResponse<Problem>> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StoreUnavailable.class);
+
+    @Override
+    public HttpResponse<Problem> handle(HttpRequest request, StoreException e) {
+      LOG.warn("The database did not answer a request: {}", e.getMessage());
+      return Problems.response(
+              request,
+              HttpStatus.SERVICE_UNAVAILABLE,
+              "service-unavailable",
+              "The database does not answer; try again shortly.",
+              null)
+          .header("Retry-After", "5");
     }
   }
 }

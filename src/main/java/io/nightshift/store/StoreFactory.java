@@ -31,6 +31,7 @@ class StoreFactory {
     HikariConfig hikari = new HikariConfig();
     hikari.setPoolName("nightshift");
     hikari.setMaximumPoolSize(config.maximumPoolSize());
+    hikari.setConnectionTimeout(config.connectionTimeout().toMillis());
     HikariDataSource dataSource;
     if (config.embedded()) {
       EmbeddedPostgresServer server = EmbeddedPostgresServer.start(dataDir);

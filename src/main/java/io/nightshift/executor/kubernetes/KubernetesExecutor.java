@@ -454,11 +454,33 @@ public class KubernetesExecutor implements Executor {
   }
 
   /** Whether the API server answers; for the health indicator. */
-  public Optional<String> apiServerVersion() {
+  public ApiServerCheck apiServerVersion() {
     try {
-      return Optional.of(new VersionApi(client).getCode().execute().getGitVersion());
+      return ApiServerCheck.up(new VersionApi(client).getCode().execute().getGitVersion());
     } catch (ApiException e) {
-      return Optional.empty();
+      return ApiServerCheck.down(
+          e.getCode() == 0 ? "not answering" : "its /version answered HTTP " + e.getCode());
+    } catch (RuntimeException unreadable) {
+      // client-java throws its JSON parser's exceptions for an answer that is not a VersionInfo.
+      return ApiServerCheck.down("its /version answer could not be read");
+    }
+  }
+
+  /**
+   * What a node saw of the API server: its version, or why there is none.
+   *
+   * @param version the server's {@code gitVersion} when it answered
+   * @param problem a short reason in words when it did not
+   */
+  public record ApiServerCheck(Optional<String> version, String problem) {
+
+    static ApiServerCheck up(String version) {
+      return new ApiServerCheck(
+          Optional.ofNullable(version).or(() -> Optional.of("unknown")), null);
+    }
+
+    static ApiServerCheck down(String problem) {
+      return new ApiServerCheck(Optional.empty(), problem);
     }
   }
 

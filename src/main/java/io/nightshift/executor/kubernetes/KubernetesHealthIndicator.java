@@ -8,7 +8,6 @@ import io.nightshift.executor.Executor;
 import jakarta.inject.Singleton;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import org.reactivestreams.Publisher;
 
 /**
@@ -29,13 +28,13 @@ public class KubernetesHealthIndicator implements HealthIndicator {
     if (!(executor instanceof KubernetesExecutor kubernetes)) {
       return Publishers.empty();
     }
-    Optional<String> version = kubernetes.apiServerVersion();
+    KubernetesExecutor.ApiServerCheck apiServer = kubernetes.apiServerVersion();
     Map<String, Object> details = new LinkedHashMap<>();
-    details.put("apiServer", version.orElse("not answering"));
+    details.put("apiServer", apiServer.version().orElse(apiServer.problem()));
     details.put("informersSynced", kubernetes.synced());
     return Publishers.just(
         HealthResult.builder(
-                "kubernetes", version.isPresent() ? HealthStatus.UP : HealthStatus.DOWN)
+                "kubernetes", apiServer.version().isPresent() ? HealthStatus.UP : HealthStatus.DOWN)
             .details(details)
             .build());
   }

@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.nightshift.testsupport.kube.Faults.Delay;
 import io.nightshift.testsupport.kube.Faults.Fault;
+import io.nightshift.testsupport.kube.Faults.Garble;
 import io.nightshift.testsupport.kube.Faults.LoseAnswer;
 import io.nightshift.testsupport.kube.Faults.Reject;
 import io.nightshift.testsupport.kube.ResourcePath.ResourceType;
@@ -229,6 +230,13 @@ final class ApiFront implements AutoCloseable {
       Fault fault = faults.take(request.method(), request.path()).orElse(null);
       if (fault instanceof Reject reject) {
         send(exchange, injected(reject, request));
+        return;
+      }
+      if (fault instanceof Garble garble) {
+        send(
+            exchange,
+            new Response(
+                200, "application/json", garble.body().getBytes(StandardCharsets.UTF_8), Map.of()));
         return;
       }
       if (fault instanceof Delay delay) {

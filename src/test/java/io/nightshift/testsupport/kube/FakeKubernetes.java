@@ -145,6 +145,14 @@ public final class FakeKubernetes implements AutoCloseable {
     faults.add(method, pathRegex, new Reject(429, retryAfterSeconds), times);
   }
 
+  /**
+   * Answers the next {@code times} matching requests with 200 and {@code body}, which need not be
+   * JSON: an API server, or something posing as one, that answers what the client cannot parse.
+   */
+  public void garble(String method, String pathRegex, String body, int times) {
+    faults.add(method, pathRegex, new Faults.Garble(body), times);
+  }
+
   /** Holds the next {@code times} matching requests for {@code delay}, then serves them. */
   public void delay(String method, String pathRegex, Duration delay, int times) {
     faults.add(method, pathRegex, new Delay(delay), times);

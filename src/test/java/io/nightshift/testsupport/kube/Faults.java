@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 final class Faults {
 
   /** What happens to a request that takes a fault. */
-  sealed interface Fault permits Reject, Delay, LoseAnswer {}
+  sealed interface Fault permits Reject, Delay, LoseAnswer, Garble {}
 
   /**
    * Answered at once with this status and a Status body, never reaching the mock.
@@ -33,6 +33,9 @@ final class Faults {
    * as when a connection drops after the server acted: the client cannot know it did.
    */
   record LoseAnswer(int status) implements Fault {}
+
+  /** Answered at once with 200 and this body, which is not what the client asked for. */
+  record Garble(String body) implements Fault {}
 
   private record Rule(String method, Pattern path, Fault fault, AtomicInteger usesLeft) {
 

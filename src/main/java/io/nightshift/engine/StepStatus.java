@@ -1,6 +1,6 @@
 package io.nightshift.engine;
 
-/** The states of a step of a run (DESIGN.md "States"). */
+/** The states of a step of a run (docs/architecture.md, "Run and step states"). */
 public enum StepStatus {
   PENDING,
   RUNNING,

@@ -3,8 +3,8 @@ package io.nightshift.metrics;
 import java.util.List;
 
 /**
- * Every meter Nightshift exports (DESIGN.md "Metrics"), declared here and nowhere else. No label
- * carries a run id or another unbounded value.
+ * Every meter Nightshift exports (docs/operations.md lists them), declared here and nowhere else.
+ * No label carries a run id or another unbounded value.
  */
 public final class Metrics {
 
@@ -103,7 +103,10 @@ public final class Metrics {
           List.of("namespace", "workflow"),
           List.of());
 
-  /** Not in DESIGN.md's table: what the "not succeeded for too long" alert compares with. */
+  /**
+   * For the "not succeeded for too long" alert, which compares the time since the last success with
+   * a multiple of this interval.
+   */
   public static final Meter SCHEDULE_INTERVAL =
       new Meter(
           "nightshift_schedule_interval_seconds",

@@ -349,7 +349,7 @@ public class RunRepository {
 
   /**
    * Runs {@code work} in a transaction that first checks the lease: a node paused past its lease
-   * and replaced writes nothing (DESIGN.md "Leader").
+   * and replaced writes nothing (docs/architecture.md, "Leadership and failover").
    *
    * @throws NotLeaderException when {@code node} no longer holds the lease under {@code token}
    */

@@ -3,7 +3,7 @@ package io.nightshift.workflow;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
- * A workflow definition as a user writes it: Kubernetes-shaped, immutable. {@link DefinitionParser}
+ * A workflow definition as a user writes it: Kubernetes-shaped, immutable. {@link DefinitionCodec}
  * builds it from YAML or JSON; {@link WorkflowValidator} decides whether it may be stored.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
 
-/** What a workflow runs and when. Absent fields take the defaults of DESIGN.md (as CronJob). */
+/**
+ * What a workflow runs and when. Absent fields take the defaults set below: CronJob's, except that
+ * the time zone is UTC.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record WorkflowSpec(
     String schedule,

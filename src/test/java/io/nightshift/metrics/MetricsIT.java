@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * After real runs, {@code /prometheus} has the values of the metric contract (DESIGN.md "Metrics"),
+ * After real runs, {@code /prometheus} has the values of the metric contract (docs/operations.md),
  * not just its names; and a node started later on the same database serves the same.
  */
 class MetricsIT {

@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The batch/v1 Job of one attempt of a step (DESIGN.md "Kubernetes Jobs"): built from the step's
- * shorthand, or its {@code jobTemplate} passed through as it is, with Nightshift's labels and
- * annotations on the Job and its pods and the injected {@code NIGHTSHIFT_*} env and parameters on
- * every container.
+ * The batch/v1 Job of one attempt of a step (docs/architecture.md, "Executors"): built from the
+ * step's shorthand, or its {@code jobTemplate} passed through as it is, with Nightshift's labels
+ * and annotations on the Job and its pods and the injected {@code NIGHTSHIFT_*} env and parameters
+ * on every container.
  */
 public final class Jobs {
 

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import io.nightshift.testsupport.Markdown;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,8 +37,6 @@ class MarkdownLinksTest {
   private static final Set<String> SKIPPED_DIRECTORIES =
       Set.of("target", ".git", "node_modules", "nightshift-data");
 
-  private static final Pattern FENCE = Pattern.compile("^ {0,3}(`{3,}|~{3,})");
-
   /** A code span: a run of backticks, its content, and a closing run of the same length. */
   private static final Pattern CODE_SPAN =
       Pattern.compile("(?<!`)(`+)(?!`)([\\s\\S]*?[^`])\\1(?!`)");
@@ -51,10 +50,6 @@ class MarkdownLinksTest {
   private static final Pattern REFERENCE =
       Pattern.compile("(?m)^ {0,3}\\[([^\\]]+)\\]:[ \\t]*(<[^>\\n]*>|\\S+)");
 
-  private static final Pattern HEADING = Pattern.compile("^ {0,3}(#{1,6})[ \\t]+(.*?)[ \\t]*$");
-  private static final Pattern CLOSING_HASHES = Pattern.compile("[ \\t]+#+$");
-  private static final Pattern EXPLICIT_ANCHOR =
-      Pattern.compile("<a\\s+[^>]*?\\b(?:id|name)\\s*=\\s*[\"']([^\"']+)[\"']");
   private static final Pattern ABSOLUTE = Pattern.compile("^(?:[A-Za-z][A-Za-z0-9+.-]*:|//)");
   private static final Pattern LINE_ANCHOR = Pattern.compile("^L\\d+(?:-L\\d+)?$");
 
@@ -109,16 +104,16 @@ class MarkdownLinksTest {
 
   @Test
   void anchors_are_made_from_headings_as_github_makes_them() {
-    assertThat(anchors("### Runbook: NightshiftRunFailed\n"))
+    assertThat(Markdown.anchors("### Runbook: NightshiftRunFailed\n"))
         .containsExactly("runbook-nightshiftrunfailed");
-    assertThat(anchors("## Trying it without a database: the embedded mode\n"))
+    assertThat(Markdown.anchors("## Trying it without a database: the embedded mode\n"))
         .containsExactly("trying-it-without-a-database-the-embedded-mode");
-    assertThat(anchors("# `GET /runs/{id}` and [the run](api.md), again!\n"))
+    assertThat(Markdown.anchors("# `GET /runs/{id}` and [the run](api.md), again!\n"))
         .containsExactly("get-runsid-and-the-run-again");
-    assertThat(anchors("## Snake_case and-hyphens ##\n")).containsExactly("snake_case-and-hyphens");
-    assertThat(anchors("## Notes\n\n## Notes\n\n## Notes\n"))
+    assertThat(Markdown.anchors("## Snake_case and-hyphens ##\n")).containsExactly("snake_case-and-hyphens");
+    assertThat(Markdown.anchors("## Notes\n\n## Notes\n\n## Notes\n"))
         .containsExactlyInAnyOrder("notes", "notes-1", "notes-2");
-    assertThat(anchors("```sh\n# not a heading\n```\n<a id=\"kept\"></a>\n"))
+    assertThat(Markdown.anchors("```sh\n# not a heading\n```\n<a id=\"kept\"></a>\n"))
         .containsExactly("kept");
   }
 
@@ -163,7 +158,7 @@ class MarkdownLinksTest {
     }
     Set<String> known = anchors.get(file);
     if (known == null) {
-      known = anchors(Files.readString(file));
+      known = Markdown.anchors(Files.readString(file));
       anchors.put(file, known);
     }
     return known.contains(anchor)
@@ -171,66 +166,9 @@ class MarkdownLinksTest {
         : "no heading with the anchor #" + anchor + " in " + ROOT.relativize(file);
   }
 
-  /**
-   * The anchors of a page: each heading's GitHub anchor (lowercase, punctuation but {@code -} and
-   * {@code _} removed, each space a {@code -}; a repeated one gets {@code -1}, {@code -2}, …), and
-   * every {@code <a id="…">} or {@code <a name="…">}.
-   */
-  static Set<String> anchors(String markdown) {
-    Set<String> anchors = new HashSet<>();
-    Map<String, Integer> seen = new HashMap<>();
-    String text = withoutFencedCode(markdown);
-    for (String line : text.split("\n", -1)) {
-      Matcher heading = HEADING.matcher(line);
-      if (!heading.matches()) {
-        continue;
-      }
-      String slug = slug(CLOSING_HASHES.matcher(heading.group(2)).replaceFirst(""));
-      int count = seen.merge(slug, 1, Integer::sum);
-      anchors.add(count == 1 ? slug : slug + "-" + (count - 1));
-    }
-    Matcher explicit = EXPLICIT_ANCHOR.matcher(text);
-    while (explicit.find()) {
-      anchors.add(explicit.group(1));
-    }
-    return anchors;
-  }
-
-  private static String slug(String heading) {
-    String text =
-        heading
-            .replaceAll("!?\\[([^\\]]*)\\]\\([^)]*\\)", "$1")
-            .replaceAll("<[^>]+>", "")
-            .toLowerCase(Locale.ROOT);
-    return text.replaceAll("[^\\p{L}\\p{M}\\p{N}\\p{Pc} -]", "").replace(' ', '-');
-  }
-
-  /** The page with fenced code blocks blanked out, line for line. */
-  private static String withoutFencedCode(String markdown) {
-    StringBuilder out = new StringBuilder();
-    String fence = null;
-    for (String line : markdown.split("\n", -1)) {
-      Matcher opening = FENCE.matcher(line);
-      if (fence == null && opening.find()) {
-        fence = opening.group(1);
-        out.append('\n');
-      } else if (fence != null) {
-        String stripped = line.strip();
-        char mark = fence.charAt(0);
-        if (stripped.startsWith(fence) && stripped.chars().allMatch(c -> c == mark)) {
-          fence = null;
-        }
-        out.append('\n');
-      } else {
-        out.append(line).append('\n');
-      }
-    }
-    return out.toString();
-  }
-
   /** The page without fenced code blocks and code spans; line breaks stay where they were. */
   private static String withoutCode(String markdown) {
-    String text = withoutFencedCode(markdown);
+    String text = Markdown.withoutFencedCode(markdown);
     Matcher span = CODE_SPAN.matcher(text);
     StringBuilder out = new StringBuilder();
     while (span.find()) {

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -519,6 +520,64 @@ class HelmChartTest {
         .isEqualTo(
             YAML.readTree(DASHBOARDS.resolve("nightshift-rules.yaml").toFile()).path("groups"));
     assertThat(rule.at("/spec/groups/0/rules")).isNotEmpty();
+  }
+
+  /** The runbook_url of each alert of the rendered PrometheusRule, by alert name. */
+  private static Map<String, String> runbookUrls(Rendered rendered) {
+    Map<String, String> urls = new LinkedHashMap<>();
+    for (JsonNode group : rendered.one("PrometheusRule").at("/spec/groups")) {
+      for (JsonNode rule : group.path("rules")) {
+        urls.put(rule.path("alert").asText(), rule.at("/annotations/runbook_url").asText());
+      }
+    }
+    return urls;
+  }
+
+  @Test
+  void with_a_runbook_base_url_every_runbook_url_is_the_base_then_its_section_of_docs_operations()
+      throws IOException {
+    for (String base :
+        List.of(
+            "https://git.example.com/platform/nightshift/blob/main/",
+            "https://git.example.com/platform/nightshift/blob/main")) {
+      Map<String, String> urls =
+          runbookUrls(
+              render(
+                  c ->
+                      c.set("prometheusRule.enabled", true)
+                          .set("prometheusRule.runbookBaseUrl", base),
+                  "required.yaml"));
+
+      assertThat(urls).as("alerts of the rules file").hasSize(5);
+      urls.forEach(
+          (alert, url) ->
+              assertThat(url)
+                  .as("runbook_url of " + alert + " with base " + base)
+                  .isEqualTo(
+                      "https://git.example.com/platform/nightshift/blob/main/"
+                          + "docs/operations.md#runbook-"
+                          + alert.toLowerCase()));
+    }
+  }
+
+  @Test
+  void without_a_runbook_base_url_the_rules_keep_their_paths_relative_to_the_repository()
+      throws IOException {
+    Map<String, String> urls =
+        runbookUrls(render(c -> c.set("prometheusRule.enabled", true), "required.yaml"));
+
+    assertThat(urls)
+        .containsOnlyKeys(
+            "NightshiftRunFailed",
+            "NightshiftWorkflowNotSucceeding",
+            "NightshiftNoLeader",
+            "NightshiftScheduleLagHigh",
+            "NightshiftRunsMissed");
+    urls.forEach(
+        (alert, url) ->
+            assertThat(url)
+                .as("runbook_url of " + alert)
+                .isEqualTo("docs/operations.md#runbook-" + alert.toLowerCase()));
   }
 
   @Test

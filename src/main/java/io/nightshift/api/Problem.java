@@ -21,6 +21,6 @@ public record Problem(
 
   public static final String MEDIA_TYPE = "application/problem+json";
 
-  /** Where the problem types are documented: the README's "HTTP API" section. */
+  /** Where the problem types are documented: docs/api.md. */
   static final String TYPE_BASE = "https://nightshift.io/problems/";
 }

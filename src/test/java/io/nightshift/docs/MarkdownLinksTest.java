@@ -2,6 +2,7 @@ package io.nightshift.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nightshift.testsupport.Markdown;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -12,14 +13,12 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import io.nightshift.testsupport.Markdown;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -110,7 +109,8 @@ class MarkdownLinksTest {
         .containsExactly("trying-it-without-a-database-the-embedded-mode");
     assertThat(Markdown.anchors("# `GET /runs/{id}` and [the run](api.md), again!\n"))
         .containsExactly("get-runsid-and-the-run-again");
-    assertThat(Markdown.anchors("## Snake_case and-hyphens ##\n")).containsExactly("snake_case-and-hyphens");
+    assertThat(Markdown.anchors("## Snake_case and-hyphens ##\n"))
+        .containsExactly("snake_case-and-hyphens");
     assertThat(Markdown.anchors("## Notes\n\n## Notes\n\n## Notes\n"))
         .containsExactlyInAnyOrder("notes", "notes-1", "notes-2");
     assertThat(Markdown.anchors("```sh\n# not a heading\n```\n<a id=\"kept\"></a>\n"))

@@ -149,10 +149,13 @@ public final class JobPolicy {
       return violations;
     }
     releaseNamespace(namespace, "/metadata/namespace").ifPresent(violations::add);
-    if (workflow.spec() != null) {
-      List<Step> steps = workflow.spec().steps();
+    // Whatever the binder could bind: missing pieces are the validator's to report.
+    List<Step> steps = workflow.spec() == null ? null : workflow.spec().steps();
+    if (steps != null) {
       for (int i = 0; i < steps.size(); i++) {
-        violations.addAll(check(namespace, steps.get(i), "/spec/steps/" + i));
+        if (steps.get(i) != null) {
+          violations.addAll(check(namespace, steps.get(i), "/spec/steps/" + i));
+        }
       }
     }
     return violations;

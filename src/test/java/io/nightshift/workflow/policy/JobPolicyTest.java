@@ -366,6 +366,17 @@ class JobPolicyTest {
   }
 
   @Test
+  void a_definition_without_steps_or_spec_is_left_to_the_validator() {
+    Workflow noSteps =
+        workflow(NS)
+            .withSpec(
+                new io.nightshift.workflow.WorkflowSpec(
+                    null, null, null, null, null, null, null, null, null, null));
+    assertThat(JobPolicy.at(Level.RESTRICTED).check(noSteps)).isEmpty();
+    assertThat(JobPolicy.at(Level.RESTRICTED).check(workflow(NS).withSpec(null))).isEmpty();
+  }
+
+  @Test
   void a_launch_names_the_fields_from_the_step() {
     Step step = jobTemplateStep(changed(RESTRICTED_JOB, "spec/hostPID", true));
     List<Violation> violations = JobPolicy.at(Level.BASELINE).checkLaunch(NS, step);

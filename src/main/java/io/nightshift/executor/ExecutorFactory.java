@@ -9,6 +9,7 @@ import io.nightshift.executor.kubernetes.KubernetesClients;
 import io.nightshift.executor.kubernetes.KubernetesConfig;
 import io.nightshift.executor.kubernetes.KubernetesExecutor;
 import io.nightshift.executor.local.LocalExecutor;
+import io.nightshift.workflow.policy.JobPolicy;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
@@ -34,17 +35,18 @@ class ExecutorFactory {
       @Value("${nightshift.executor:auto}") String kind,
       @Value("${nightshift.data-dir:./nightshift-data}") Path dataDir,
       KubernetesConfig kubernetes,
+      JobPolicy policy,
       MeterRegistry registry) {
     return switch (kind) {
       case "local" -> local(kind, dataDir);
-      case "kubernetes" -> kubernetes(kind, kubernetes, registry, "chosen");
+      case "kubernetes" -> kubernetes(kind, kubernetes, policy, registry, "chosen");
       case "auto" -> {
         Optional<String> why =
             kubernetes.apiUrl() != null && !kubernetes.apiUrl().isBlank()
                 ? Optional.of("nightshift.kubernetes.api-url is set")
                 : KubernetesClients.detect();
         yield why.isPresent()
-            ? kubernetes(kind, kubernetes, registry, why.get())
+            ? kubernetes(kind, kubernetes, policy, registry, why.get())
             : local(kind, dataDir);
       }
       default ->
@@ -60,7 +62,7 @@ class ExecutorFactory {
   }
 
   private static Executor kubernetes(
-      String kind, KubernetesConfig config, MeterRegistry registry, String why) {
+      String kind, KubernetesConfig config, JobPolicy policy, MeterRegistry registry, String why) {
     Set<String> namespaces =
         new LinkedHashSet<>(
             config.namespaces() == null || config.namespaces().isEmpty()
@@ -76,6 +78,7 @@ class ExecutorFactory {
         KubernetesClients.client(config, registry),
         KubernetesClients.watching(config, registry),
         namespaces,
-        config.createRetryLimit());
+        config.createRetryLimit(),
+        policy);
   }
 }

@@ -4,6 +4,7 @@ import io.nightshift.store.StoredWorkflow;
 import io.nightshift.store.WorkflowRepository;
 import io.nightshift.workflow.DefinitionCodec.Format;
 import io.nightshift.workflow.cron.CronSchedule;
+import io.nightshift.workflow.policy.JobPolicy;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Instant;
@@ -26,16 +27,19 @@ public class WorkflowService {
   private final WorkflowRepository repository;
   private final DefinitionCodec codec;
   private final WorkflowValidator validator = new WorkflowValidator();
+  private final JobPolicy policy;
   private final Clock clock;
   private final List<WorkflowChangeListener> listeners;
 
   public WorkflowService(
       WorkflowRepository repository,
       DefinitionCodec codec,
+      JobPolicy policy,
       Clock clock,
       List<WorkflowChangeListener> listeners) {
     this.repository = repository;
     this.codec = codec;
+    this.policy = policy;
     this.clock = clock;
     this.listeners = List.copyOf(listeners);
   }
@@ -47,7 +51,8 @@ public class WorkflowService {
    * Creates or replaces the workflow the URL names with the definition in {@code body}.
    *
    * @throws MalformedDefinitionException when the body is not YAML or JSON
-   * @throws InvalidDefinitionException with every violation, when it breaks any rule
+   * @throws InvalidDefinitionException with every violation, when it breaks any rule or the Job
+   *     policy
    * @throws ConflictException when the body's resourceVersion is not the stored one
    */
   public Applied apply(String namespace, String name, byte[] body, Format format) {
@@ -55,6 +60,8 @@ public class WorkflowService {
     Workflow parsed = codec.read(body, format, violations);
     Workflow workflow = identify(parsed, namespace, name, violations);
     violations.addAll(validator.validate(workflow, violations));
+    // A pass of its own: what the pods may do is a matter of configuration, not of the format.
+    violations.addAll(policy.check(workflow));
     if (!violations.isEmpty()) {
       throw new InvalidDefinitionException(violations);
     }

@@ -45,6 +45,18 @@ public final class Jobs {
    *     does not know
    */
   public static V1Job of(Executor.Launch launch) {
+    return of(launch, false);
+  }
+
+  /**
+   * The Job for {@code launch}; with {@code hardened}, a shorthand step's pod gets the restricted
+   * securityContext of the Pod Security Standards (non-root, the runtime's seccomp profile, no
+   * privilege escalation, every capability dropped). A jobTemplate is never changed.
+   *
+   * @throws IllegalArgumentException when the step's jobTemplate has a field Kubernetes' JobSpec
+   *     does not know
+   */
+  public static V1Job of(Executor.Launch launch, boolean hardened) {
     Step step = launch.step();
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put(MANAGED_BY, MANAGER);
@@ -56,7 +68,7 @@ public final class Jobs {
     annotations.put(ATTEMPT, launch.env().get("NIGHTSHIFT_ATTEMPT"));
 
     Map<String, Object> spec =
-        step.jobTemplate() != null ? copy(step.jobTemplate()) : shorthand(step);
+        step.jobTemplate() != null ? copy(step.jobTemplate()) : shorthand(step, hardened);
     Map<String, Object> template = child(spec, "template");
     Map<String, Object> podMetadata = child(template, "metadata");
     Map<String, Object> podLabels = child(podMetadata, "labels");
@@ -105,7 +117,7 @@ public final class Jobs {
         && step.equals(labels.get(STEP));
   }
 
-  private static Map<String, Object> shorthand(Step step) {
+  private static Map<String, Object> shorthand(Step step, boolean hardened) {
     Map<String, Object> container = new LinkedHashMap<>();
     container.put("name", step.name());
     container.put("image", step.image());
@@ -119,6 +131,15 @@ public final class Jobs {
     container.values().removeIf(value -> value == null);
     Map<String, Object> podSpec = new LinkedHashMap<>();
     podSpec.put("restartPolicy", "Never");
+    if (hardened) {
+      podSpec.put(
+          "securityContext",
+          Map.of("runAsNonRoot", true, "seccompProfile", Map.of("type", "RuntimeDefault")));
+      container.put(
+          "securityContext",
+          Map.of(
+              "allowPrivilegeEscalation", false, "capabilities", Map.of("drop", List.of("ALL"))));
+    }
     if (step.serviceAccountName() != null) {
       podSpec.put("serviceAccountName", step.serviceAccountName());
     }

@@ -17,6 +17,8 @@ import io.kubernetes.client.openapi.models.V1JobList;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1Status;
 import io.nightshift.executor.Executor;
+import io.nightshift.workflow.Violation;
+import io.nightshift.workflow.policy.JobPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -44,7 +46,10 @@ import org.slf4j.LoggerFactory;
  * managed-by label, never polled one by one. A Job's name is deterministic, so creating it again
  * after a failover answers 409, and the Job found under that name is adopted when its labels name
  * the same run and step. 429 (after its Retry-After), 5xx and timeouts are retried with backoff;
- * 403, 422 and other refusals fail the step with the API server's message.
+ * 403, 422 and other refusals fail the step with the API server's message. Before a Job is built
+ * its step is checked against the {@link JobPolicy} again, since the policy may have been tightened
+ * after the definition was stored: a step that breaks it fails with reason PolicyViolation and no
+ * Job is created.
  */
 public class KubernetesExecutor implements Executor {
 
@@ -60,6 +65,7 @@ public class KubernetesExecutor implements Executor {
   private final CoreV1Api core;
   private final Set<String> namespaces;
   private final Duration retryLimit;
+  private final JobPolicy policy;
   private final List<SharedInformerFactory> factories = new ArrayList<>();
   private final Map<String, SharedIndexInformer<V1Job>> informers = new LinkedHashMap<>();
   private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
@@ -89,14 +95,20 @@ public class KubernetesExecutor implements Executor {
    * @param watching for the informers' watches: the same server, without a read timeout
    * @param namespaces where Jobs may be created; {@code *} for every namespace
    * @param retryLimit how long a create is retried while the API server fails or throttles
+   * @param policy what the pods of a step may do, checked again before each Job is built
    */
   public KubernetesExecutor(
-      ApiClient client, ApiClient watching, Set<String> namespaces, Duration retryLimit) {
+      ApiClient client,
+      ApiClient watching,
+      Set<String> namespaces,
+      Duration retryLimit,
+      JobPolicy policy) {
     this.client = client;
     this.batch = new BatchV1Api(client);
     this.core = new CoreV1Api(client);
     this.namespaces = Set.copyOf(namespaces);
     this.retryLimit = retryLimit;
+    this.policy = policy;
     this.creators =
         Executors.newFixedThreadPool(
             4,
@@ -157,9 +169,19 @@ public class KubernetesExecutor implements Executor {
       onEnd.accept(notAllowed(launch.namespace()));
       return;
     }
+    List<Violation> violations = policy.checkLaunch(launch.namespace(), launch.step());
+    if (!violations.isEmpty()) {
+      LOG.warn(
+          "Not creating Job {}/{}: {}",
+          launch.namespace(),
+          launch.name(),
+          JobPolicy.describe(violations));
+      onEnd.accept(Result.failure("PolicyViolation", JobPolicy.describe(violations)));
+      return;
+    }
     V1Job job;
     try {
-      job = Jobs.of(launch);
+      job = Jobs.of(launch, policy.hardensShorthand(launch.namespace()));
     } catch (IllegalArgumentException e) {
       onEnd.accept(Result.failure("InvalidJobTemplate", e.getMessage()));
       return;

@@ -115,6 +115,37 @@ class JobsTest {
   }
 
   @Test
+  void a_hardened_shorthand_pod_gets_the_restricted_security_context_and_a_template_does_not() {
+    V1Job job = Jobs.of(launch(step("- {name: only, image: busybox:1.36}")), true);
+
+    var pod = job.getSpec().getTemplate().getSpec();
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    var context = pod.getContainers().get(0).getSecurityContext();
+    assertThat(context.getAllowPrivilegeEscalation()).isFalse();
+    assertThat(context.getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(Jobs.of(launch(step("- {name: only, image: busybox:1.36}"))).getSpec())
+        .extracting(spec -> spec.getTemplate().getSpec().getSecurityContext())
+        .as("not hardened")
+        .isNull();
+    V1Job template =
+        Jobs.of(
+            launch(
+                step(
+                    """
+                    - name: only
+                      jobTemplate:
+                        template:
+                          spec:
+                            containers: [{name: c, image: busybox:1.36}]
+                    """)),
+            true);
+    assertThat(template.getSpec().getTemplate().getSpec().getSecurityContext())
+        .as("a jobTemplate is the user's to write")
+        .isNull();
+  }
+
+  @Test
   void a_job_template_passes_through_untouched_but_for_labels_and_env_on_every_container() {
     Step step =
         step(

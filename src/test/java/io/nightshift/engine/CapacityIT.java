@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.nightshift.testsupport.Json;
 import io.nightshift.testsupport.NightshiftNode;
 import io.nightshift.testsupport.PostgresFixture;
+import io.nightshift.testsupport.Scrape;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -182,6 +183,16 @@ class CapacityIT {
                 .contains("nightshift.engine.max-running-steps");
             assertThat(work(waiting).get("startedAt").isNull()).isTrue();
           }
+
+          assertThat(
+                  Scrape.of(node)
+                      .value(
+                          "nightshift_steps_waiting_for_capacity",
+                          "namespace",
+                          "team",
+                          "workflow",
+                          "yearly"))
+              .isEqualTo(expectWaiting == 0 ? null : (double) expectWaiting);
 
           List<String> released = ids(runs, CapacityIT::running);
           release(releases, released);

@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -128,7 +129,7 @@ public class Engine {
       Map<String, List<StepRow>> steps = runs.stepsOf(ids);
       definitions.keySet().retainAll(ids);
       ActiveRuns active = new ActiveRuns(all);
-      Batch batch = new Batch(token);
+      Batch batch = new Batch(token, new Ready(running(all, steps)));
       for (RunRow run : all) {
         List<StepRow> runSteps = steps.getOrDefault(run.id(), List.of());
         if (run.cancelRequested()) {
@@ -147,6 +148,7 @@ public class Engine {
         batch.flushIfFull();
       }
       batch.flush();
+      launchWithinCapacity(batch);
     } catch (NotLeaderException e) {
       LOG.warn("{}", e.getMessage());
       return;
@@ -360,12 +362,13 @@ public class Engine {
     Map<String, Step> definitions = new LinkedHashMap<>();
     workflow.spec().steps().forEach(step -> definitions.put(step.name(), step));
     Map<String, StepStatus> statuses = new LinkedHashMap<>();
-    List<Executor.Launch> launches = new ArrayList<>();
+    Map<String, StepRow> rows = new HashMap<>();
     List<StepRow> expired = new ArrayList<>();
     List<StepRow> lost = new ArrayList<>();
     List<StepRow> retries = new ArrayList<>();
     Map<String, Integer> attempts = new LinkedHashMap<>();
     for (StepRow row : steps) {
+      rows.put(row.name(), row);
       attempts.put(row.name(), row.attempt());
       StepStatus status = StepStatus.valueOf(row.status().toUpperCase());
       Step step = definitions.get(row.name());
@@ -399,28 +402,34 @@ public class Engine {
         && move.ended().isEmpty()) {
       return; // nothing changed: no write
     }
+    // What may start is decided once the pass has seen every run (launchWithinCapacity).
+    batch.ready.release(run.namespace(), expired.size() + lost.size());
+    boolean firstOfRun = steps.stream().allMatch(row -> row.attempt() == 0);
     for (StepRow retry : retries) {
       int attempt = retry.attempt() + 1;
       String jobName = JobNames.of(run.workflow(), run.seq(), retry.name(), attempt);
-      launches.add(launch(run, workflow, retry.name(), jobName, attempt));
+      Instant readyAt =
+          Retries.nextAttemptAt(
+              retry.finishedAt() == null ? now : retry.finishedAt(), retry.attempt());
+      batch.ready.add(
+          run, retry, launch(run, workflow, retry.name(), jobName, attempt), readyAt, firstOfRun);
     }
     for (String name : move.start()) {
       // The first attempt, or the next one when the run is being retried.
       int attempt = attempts.getOrDefault(name, 0) + 1;
       String jobName = JobNames.of(run.workflow(), run.seq(), name, attempt);
-      launches.add(launch(run, workflow, name, jobName, attempt));
+      batch.ready.add(
+          run,
+          rows.get(name),
+          launch(run, workflow, name, jobName, attempt),
+          readyAt(run, definitions.get(name), rows, move, now),
+          firstOfRun);
     }
-    // A scheduled run's first launch measures how late its schedule is served.
-    boolean firstLaunch =
-        "schedule".equals(run.trigger())
-            && !launches.isEmpty()
-            && steps.stream().allMatch(row -> row.attempt() == 0);
+    if (expired.isEmpty() && lost.isEmpty() && move.skip().isEmpty() && move.ended().isEmpty()) {
+      return; // nothing to write but launches
+    }
     batch.write(
         connection -> {
-          if (firstLaunch) {
-            MetricsStore.firstStepLaunched(
-                connection, run.namespace(), run.workflow(), run.scheduledTime(), now);
-          }
           for (StepRow step : expired) {
             RunRepository.endRunningStep(
                 connection,
@@ -447,19 +456,6 @@ public class Engine {
                     + step.jobName()
                     + " has no trace this node can see: it ran on a node whose data directory"
                     + " or cluster this one does not share");
-          }
-          for (Executor.Launch launch : launches) {
-            RunRepository.updateStep(
-                connection,
-                run.id(),
-                launch.step().name(),
-                "Running",
-                Integer.parseInt(launch.env().get("NIGHTSHIFT_ATTEMPT")),
-                launch.name(),
-                now,
-                null,
-                null,
-                null);
           }
           for (Map.Entry<String, DagAdvance.Skip> skip : move.skip().entrySet()) {
             RunRepository.updateStep(
@@ -493,11 +489,185 @@ public class Engine {
         () -> {
           // After the write: the end a stopped process reports finds the step no longer Running.
           expired.forEach(step -> executor.cancel(run.namespace(), step.jobName()));
-          for (Executor.Launch launch : launches) {
+        });
+  }
+
+  /**
+   * Since when a step whose parents have ended could have started: when the last of them ended, or
+   * when its run started for a first step. A parent skipped in this very move ended now.
+   */
+  private static Instant readyAt(
+      RunRow run, Step step, Map<String, StepRow> rows, DagAdvance.Move move, Instant now) {
+    Instant readyAt =
+        step.dependsOn().isEmpty() && run.startedAt() != null ? run.startedAt() : null;
+    for (String parent : step.dependsOn()) {
+      StepRow row = rows.get(parent);
+      Instant ended =
+          move.skip().containsKey(parent) || row == null || row.finishedAt() == null
+              ? now
+              : row.finishedAt();
+      readyAt = readyAt == null || ended.isAfter(readyAt) ? ended : readyAt;
+    }
+    return readyAt == null ? now : readyAt;
+  }
+
+  /** Steps Running now, by namespace, among the active runs' steps. */
+  private static Map<String, Integer> running(List<RunRow> runs, Map<String, List<StepRow>> steps) {
+    Map<String, Integer> running = new HashMap<>();
+    for (RunRow run : runs) {
+      for (StepRow step : steps.getOrDefault(run.id(), List.of())) {
+        if ("Running".equals(step.status())) {
+          running.merge(run.namespace(), 1, Integer::sum);
+        }
+      }
+    }
+    return running;
+  }
+
+  /**
+   * Launches the steps of this pass that fit under the cap and their namespace's quota, longest
+   * ready first ({@link Capacity}). The others stay as they are: a first attempt stays Pending,
+   * with reason WaitingForCapacity, and is a candidate again at the next pass; a next attempt stays
+   * Failed with its failure's reason until it starts.
+   */
+  private void launchWithinCapacity(Batch batch) {
+    Ready ready = batch.ready;
+    Map<Capacity.Candidate, Ready.Wish> wishes = new LinkedHashMap<>();
+    for (Ready.Wish wish : ready.wishes) {
+      if (!ready.ended.contains(wish.run().id())) {
+        wishes.put(wish.candidate(), wish);
+      }
+    }
+    if (wishes.isEmpty()) {
+      return;
+    }
+    Capacity.Allocation allocation =
+        Capacity.allocate(config.limits(), ready.running, List.copyOf(wishes.keySet()));
+    Instant now = now();
+    Set<String> measured = new HashSet<>();
+    for (Capacity.Candidate candidate : allocation.start()) {
+      Ready.Wish wish = wishes.get(candidate);
+      RunRow run = wish.run();
+      Executor.Launch launch = wish.launch();
+      // A scheduled run's first launch measures how late its schedule is served.
+      boolean firstLaunch =
+          "schedule".equals(run.trigger()) && wish.firstOfRun() && measured.add(run.id());
+      batch.write(
+          connection -> {
+            if (firstLaunch) {
+              MetricsStore.firstStepLaunched(
+                  connection, run.namespace(), run.workflow(), run.scheduledTime(), now);
+            }
+            RunRepository.updateStep(
+                connection,
+                run.id(),
+                launch.step().name(),
+                "Running",
+                Integer.parseInt(launch.env().get("NIGHTSHIFT_ATTEMPT")),
+                launch.name(),
+                now,
+                null,
+                null,
+                null);
+          });
+      batch.then(
+          () -> {
             String step = launch.step().name();
             executor.launch(launch, result -> stepEnded(run.id(), step, launch.name(), result));
-          }
-        });
+          });
+      batch.flushIfFull();
+    }
+    for (Map.Entry<Capacity.Candidate, Capacity.Wait> waiting : allocation.waiting().entrySet()) {
+      Ready.Wish wish = wishes.get(waiting.getKey());
+      StepRow row = wish.row();
+      String message = waitingMessage(waiting.getKey().namespace(), waiting.getValue());
+      boolean pending = row == null || "Pending".equals(row.status());
+      if (pending
+          && !(WAITING_FOR_CAPACITY.equals(row == null ? null : row.reason())
+              && message.equals(row.message()))) {
+        String step = wish.launch().step().name();
+        batch.write(
+            connection ->
+                RunRepository.updateStep(
+                    connection,
+                    wish.run().id(),
+                    step,
+                    "Pending",
+                    null,
+                    null,
+                    null,
+                    null,
+                    WAITING_FOR_CAPACITY,
+                    message));
+        batch.flushIfFull();
+      }
+    }
+    batch.flush();
+  }
+
+  /** The reason of a Pending step whose parents have ended but that waits for a free slot. */
+  static final String WAITING_FOR_CAPACITY = "WaitingForCapacity";
+
+  private String waitingMessage(String namespace, Capacity.Wait why) {
+    return switch (why) {
+      case CLUSTER_FULL ->
+          "waits for a free slot: "
+              + config.maxRunningSteps()
+              + " steps are running, as many as nightshift.engine.max-running-steps allows";
+      case NAMESPACE_FULL ->
+          "waits for a free slot: "
+              + config.quotas().get(namespace)
+              + " steps of namespace "
+              + namespace
+              + " are running, as many as its quota in nightshift.engine.namespace-quotas allows";
+    };
+  }
+
+  /**
+   * This pass's steps that could start, and what they are measured against: the steps Running by
+   * namespace, less those that ended during the pass, and the runs ended during the pass, whose
+   * steps start no more.
+   */
+  private static final class Ready {
+
+    /** A step that could start, with what launching it takes. */
+    record Wish(
+        Capacity.Candidate candidate,
+        RunRow run,
+        StepRow row,
+        Executor.Launch launch,
+        boolean firstOfRun) {}
+
+    final Map<String, Integer> running;
+    final List<Wish> wishes = new ArrayList<>();
+    final Set<String> ended = new HashSet<>();
+
+    Ready(Map<String, Integer> running) {
+      this.running = running;
+    }
+
+    void add(RunRow run, StepRow row, Executor.Launch launch, Instant readyAt, boolean firstOfRun) {
+      wishes.add(
+          new Wish(
+              new Capacity.Candidate(
+                  run.id(),
+                  launch.step().name(),
+                  run.namespace(),
+                  readyAt,
+                  run.createdAt(),
+                  row == null ? 0 : row.position()),
+              run,
+              row,
+              launch,
+              firstOfRun));
+    }
+
+    /** {@code count} steps of {@code namespace} stopped Running during the pass. */
+    void release(String namespace, int count) {
+      if (count > 0) {
+        running.merge(namespace, -count, Integer::sum);
+      }
+    }
   }
 
   private static String failedSteps(Map<String, StepStatus> statuses) {
@@ -620,6 +790,9 @@ public class Engine {
           }
           RunRepository.updateRun(connection, runId, status, reason, message, null, now);
         });
+    batch.ready.ended.add(runId);
+    batch.ready.release(
+        namespace, (int) steps.stream().filter(step -> "Running".equals(step.status())).count());
     steps.stream()
         .filter(step -> "Running".equals(step.status()) && step.jobName() != null)
         .forEach(step -> executor.cancel(namespace, step.jobName()));
@@ -635,11 +808,13 @@ public class Engine {
     private static final int MAX_WRITES = 200;
 
     final long token;
+    final Ready ready;
     private final List<RunRepository.Fenced> writes = new ArrayList<>();
     private final List<Runnable> then = new ArrayList<>();
 
-    Batch(long token) {
+    Batch(long token, Ready ready) {
       this.token = token;
+      this.ready = ready;
     }
 
     void write(RunRepository.Fenced write) {

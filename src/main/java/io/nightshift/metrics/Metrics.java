@@ -67,6 +67,14 @@ public final class Metrics {
           "Runs pending or running now",
           List.of("namespace", "workflow"),
           List.of());
+  public static final Meter STEPS_WAITING =
+      new Meter(
+          "nightshift_steps_waiting_for_capacity",
+          Type.GAUGE,
+          "Steps ready to start that wait for nightshift.engine.max-running-steps or their"
+              + " namespace's quota",
+          List.of("namespace", "workflow"),
+          List.of());
   public static final Meter SCHEDULE_LAG =
       new Meter(
           "nightshift_schedule_lag_seconds",

@@ -95,6 +95,15 @@ public class StoredMetrics implements MultiCollector {
                             + " IN ('Pending', 'Running') GROUP BY w.namespace, w.name")));
             snapshots.add(
                 gauge(
+                    Metrics.STEPS_WAITING,
+                    query(
+                        connection,
+                        "SELECT r.namespace, r.workflow, count(*) FROM runs r JOIN run_steps s ON"
+                            + " s.run_id = r.id WHERE r.status IN ('Pending', 'Running') AND"
+                            + " s.status = 'Pending' AND s.reason = 'WaitingForCapacity'"
+                            + " GROUP BY r.namespace, r.workflow")));
+            snapshots.add(
+                gauge(
                     Metrics.NEXT_RUN,
                     query(
                         connection,
@@ -114,6 +123,7 @@ public class StoredMetrics implements MultiCollector {
     List<String> names = new ArrayList<>();
     Metrics.STORED.forEach(meter -> names.add(meter.name()));
     names.add(Metrics.RUNS_ACTIVE.name());
+    names.add(Metrics.STEPS_WAITING.name());
     names.add(Metrics.NEXT_RUN.name());
     names.add(Metrics.SCHEDULE_INTERVAL.name());
     return names;

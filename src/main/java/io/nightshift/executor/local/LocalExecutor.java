@@ -31,14 +31,42 @@ public class LocalExecutor implements Executor {
   private static final Duration KILL_GRACE = Duration.ofSeconds(5);
 
   private final Path steps;
+  private final Optional<LocalProcess.RunAs> runAs;
+  private final boolean allowScopedAdmins;
   private final Map<String, Watch> watched = new ConcurrentHashMap<>();
   private volatile boolean stopped;
 
   /** An attempt this node reports the end of, to whichever callback the engine gave last. */
   private record Watch(LocalProcess process, AtomicReference<Consumer<Result>> onEnd) {}
 
+  /** Steps as the server's user; namespace-scoped admins may not define workflows. */
   public LocalExecutor(Path dataDir) {
+    this(dataDir, Optional.empty(), false);
+  }
+
+  /**
+   * @param runAs the user steps run as; empty: the server's user
+   * @param allowScopedAdmins whether admins confined to some namespaces may define workflows
+   */
+  public LocalExecutor(
+      Path dataDir, Optional<LocalProcess.RunAs> runAs, boolean allowScopedAdmins) {
     this.steps = dataDir.resolve("steps");
+    this.runAs = runAs;
+    this.allowScopedAdmins = allowScopedAdmins;
+    try {
+      LocalProcess.privateDirectory(steps);
+    } catch (java.io.IOException e) {
+      throw new UncheckedIOException("cannot make " + steps + " private to this user", e);
+    }
+  }
+
+  /**
+   * Whether a caller confined to some namespaces may create, replace or delete workflows. Every
+   * step runs on this machine as one user, so a step of one namespace could read what the steps of
+   * another wrote, and whatever that user may read of the server: a scope would not hold.
+   */
+  public boolean allowsScopedAdmins() {
+    return allowScopedAdmins;
   }
 
   @Override
@@ -82,7 +110,7 @@ public class LocalExecutor implements Executor {
     }
     LocalProcess process;
     try {
-      process = LocalProcess.start(dir, launch.name(), launch.runId(), command, env);
+      process = LocalProcess.start(dir, launch.name(), launch.runId(), command, env, runAs);
     } catch (UncheckedIOException | IllegalArgumentException e) {
       onEnd.accept(Result.failure("StartFailed", e.getMessage()));
       return;

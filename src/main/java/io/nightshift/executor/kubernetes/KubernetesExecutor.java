@@ -17,6 +17,7 @@ import io.kubernetes.client.openapi.models.V1JobList;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1Status;
 import io.nightshift.executor.Executor;
+import io.nightshift.executor.StepLog;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -389,7 +390,8 @@ public class KubernetesExecutor implements Executor {
   }
 
   @Override
-  public Optional<String> logs(String namespace, String name, OptionalInt tailLines) {
+  public Optional<StepLog> logs(
+      String namespace, String name, OptionalInt tailLines, long maxBytes) {
     if (!allowed(namespace)) {
       return Optional.empty();
     }
@@ -450,7 +452,8 @@ public class KubernetesExecutor implements Executor {
         }
       }
     }
-    return any ? Optional.of(logs.toString()) : Optional.empty();
+    // client-java hands each pod's log over as one String; the answer is capped all the same.
+    return any ? Optional.of(StepLog.of(logs.toString(), maxBytes)) : Optional.empty();
   }
 
   /** Whether the API server answers; for the health indicator. */

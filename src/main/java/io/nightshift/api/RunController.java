@@ -6,6 +6,7 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -13,11 +14,13 @@ import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.server.types.files.StreamedFile;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.nightshift.engine.RunService;
 import io.nightshift.engine.RunService.RunView;
 import io.nightshift.executor.Executor;
+import io.nightshift.executor.StepLog;
 import io.nightshift.security.Role;
 import io.nightshift.store.RunRow;
 import io.nightshift.store.StepRow;
@@ -51,10 +54,12 @@ public class RunController {
 
   private final RunService runs;
   private final Executor executor;
+  private final LogsConfig logsConfig;
 
-  public RunController(RunService runs, Executor executor) {
+  public RunController(RunService runs, Executor executor, LogsConfig logsConfig) {
     this.runs = runs;
     this.executor = executor;
+    this.logsConfig = logsConfig;
   }
 
   /** The body of a manual run. */
@@ -204,9 +209,23 @@ public class RunController {
         row -> Long.toString(row.seq()));
   }
 
+  /**
+   * Set on a log answer the {@code nightshift.logs.max-bytes} cap cut: its beginning is left out.
+   */
+  static final String LOG_TRUNCATED = "Nightshift-Log-Truncated";
+
+  /** How many bytes of the log come before the first byte of a cut answer. */
+  static final String LOG_BYTES_OMITTED = "Nightshift-Log-Bytes-Omitted";
+
+  private static final MediaType LOG_TYPE = MediaType.of("text/plain; charset=utf-8");
+
+  /**
+   * The step's log, streamed from the executor: at most {@code nightshift.logs.max-bytes} of its
+   * end, in UTF-8 with invalid bytes replaced by U+FFFD.
+   */
   @Get(uri = "/runs/{id}/steps/{step}/logs")
   @Produces(MediaType.TEXT_PLAIN)
-  public String logs(
+  public HttpResponse<StreamedFile> logs(
       Authentication authentication,
       String id,
       String step,
@@ -221,19 +240,28 @@ public class RunController {
             .findFirst()
             .orElseThrow(
                 () -> new NotFoundException("run " + id + " has no started step \"" + step + "\""));
-    return executor
-        .logs(
-            run.run().namespace(),
-            row.jobName(),
-            tailLines == null ? OptionalInt.empty() : OptionalInt.of(tail))
-        .orElseThrow(
-            () ->
-                new NotFoundException(
-                    "the log of step \""
-                        + step
-                        + "\" of run "
-                        + id
-                        + " is gone: its process or its Job's pods no longer exist"));
+    StepLog log =
+        executor
+            .logs(
+                run.run().namespace(),
+                row.jobName(),
+                tailLines == null ? OptionalInt.empty() : OptionalInt.of(tail),
+                logsConfig.maxBytes())
+            .orElseThrow(
+                () ->
+                    new NotFoundException(
+                        "the log of step \""
+                            + step
+                            + "\" of run "
+                            + id
+                            + " is gone: its process or its Job's pods no longer exist"));
+    MutableHttpResponse<StreamedFile> response =
+        HttpResponse.ok(new StreamedFile(log.body(), LOG_TYPE)).contentType(LOG_TYPE);
+    if (log.truncated()) {
+      response.header(LOG_TRUNCATED, "true");
+      response.header(LOG_BYTES_OMITTED, Long.toString(log.omittedBytes()));
+    }
+    return response;
   }
 
   /** The run, if the caller may see it; else the 404 of a run that does not exist. */

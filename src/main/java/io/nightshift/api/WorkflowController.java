@@ -16,6 +16,8 @@ import io.micronaut.http.annotation.Put;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
+import io.nightshift.executor.Executor;
+import io.nightshift.executor.local.LocalExecutor;
 import io.nightshift.security.Caller;
 import io.nightshift.security.Role;
 import io.nightshift.workflow.DefinitionCodec;
@@ -46,12 +48,34 @@ public class WorkflowController {
   static final String YAML = "application/yaml";
   private static final List<String> YAML_TYPES = List.of(YAML, "application/x-yaml", "text/yaml");
 
+  static final String SCOPED_ADMINS_REFUSED =
+      "the local executor runs every step as the server's user: namespace-scoped callers may not"
+          + " define workflows while it is enabled; see"
+          + " nightshift.executor.local.allow-scoped-admins";
+
   private final WorkflowService workflows;
   private final DefinitionCodec codec;
+  private final Executor executor;
 
-  public WorkflowController(WorkflowService workflows, DefinitionCodec codec) {
+  public WorkflowController(WorkflowService workflows, DefinitionCodec codec, Executor executor) {
     this.workflows = workflows;
     this.codec = codec;
+    this.executor = executor;
+  }
+
+  /**
+   * The checks of creating, replacing and deleting a workflow beyond the role: the caller sees the
+   * namespace (else the 404 of a workflow that does not exist), and, on the local executor, sees
+   * every namespace, since every step runs on the server's machine as one user and a scope would
+   * not hold there.
+   */
+  private void mayDefine(Authentication authentication, String namespace, String name) {
+    Visibility.workflow(authentication, namespace, name);
+    if (executor instanceof LocalExecutor local
+        && !local.allowsScopedAdmins()
+        && Caller.of(authentication).scoped()) {
+      throw new ForbiddenException(SCOPED_ADMINS_REFUSED);
+    }
   }
 
   /**
@@ -70,7 +94,7 @@ public class WorkflowController {
       String namespace,
       String name,
       @Body byte[] body) {
-    Visibility.workflow(authentication, namespace, name);
+    mayDefine(authentication, namespace, name);
     Format format =
         request.getContentType().map(WorkflowController::isYaml).orElse(true)
             ? Format.YAML
@@ -130,7 +154,7 @@ public class WorkflowController {
   @Secured(Role.ADMIN_NAME)
   @Audited("workflow.delete")
   public HttpResponse<Void> delete(Authentication authentication, String namespace, String name) {
-    Visibility.workflow(authentication, namespace, name);
+    mayDefine(authentication, namespace, name);
     workflows.delete(namespace, name);
     return HttpResponse.noContent();
   }

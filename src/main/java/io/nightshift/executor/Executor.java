@@ -51,9 +51,10 @@ public interface Executor extends AutoCloseable {
 
   /**
    * What the attempt has written, when this executor still has it; the last {@code tailLines} lines
-   * of it when that is set.
+   * of it when that is set. At most the last {@code maxBytes} bytes of that (from a line start when
+   * one falls in them), so that no log, however large, is held in memory or sent whole.
    */
-  Optional<String> logs(String namespace, String name, OptionalInt tailLines);
+  Optional<StepLog> logs(String namespace, String name, OptionalInt tailLines, long maxBytes);
 
   /** Stops watching; what runs keeps running, for the next leader to take over. */
   @Override

@@ -8,7 +8,9 @@ import io.micronaut.context.exceptions.ConfigurationException;
 import io.nightshift.executor.kubernetes.KubernetesClients;
 import io.nightshift.executor.kubernetes.KubernetesConfig;
 import io.nightshift.executor.kubernetes.KubernetesExecutor;
+import io.nightshift.executor.local.LocalConfig;
 import io.nightshift.executor.local.LocalExecutor;
+import io.nightshift.executor.local.LocalProcess;
 import io.nightshift.workflow.policy.JobPolicy;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
@@ -36,9 +38,10 @@ class ExecutorFactory {
       @Value("${nightshift.data-dir:./nightshift-data}") Path dataDir,
       KubernetesConfig kubernetes,
       JobPolicy policy,
+      LocalConfig localConfig,
       MeterRegistry registry) {
     return switch (kind) {
-      case "local" -> local(kind, dataDir);
+      case "local" -> local(kind, dataDir, localConfig);
       case "kubernetes" -> kubernetes(kind, kubernetes, policy, registry, "chosen");
       case "auto" -> {
         Optional<String> why =
@@ -47,7 +50,7 @@ class ExecutorFactory {
                 : KubernetesClients.detect();
         yield why.isPresent()
             ? kubernetes(kind, kubernetes, policy, registry, why.get())
-            : local(kind, dataDir);
+            : local(kind, dataDir, localConfig);
       }
       default ->
           throw new ConfigurationException(
@@ -55,10 +58,47 @@ class ExecutorFactory {
     };
   }
 
-  private static Executor local(String kind, Path dataDir) {
+  private static Executor local(String kind, Path dataDir, LocalConfig config) {
+    boolean root = isRoot();
+    Optional<LocalProcess.RunAs> runAs = Optional.empty();
+    if (config.runAs() != null && !config.runAs().isBlank()) {
+      if (!root) {
+        throw new ConfigurationException(
+            "nightshift.executor.local.run-as needs the server to run as root, to switch to \""
+                + config.runAs()
+                + "\"");
+      }
+      try {
+        runAs = Optional.of(LocalProcess.RunAs.of(config.runAs().strip()));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigurationException("nightshift.executor.local.run-as: " + e.getMessage());
+      }
+    }
     LOG.info(
-        "Executor: local (nightshift.executor={}): steps run as processes of this machine", kind);
-    return new LocalExecutor(dataDir);
+        "Executor: local (nightshift.executor={}): steps run as processes of this machine, as {}",
+        kind,
+        runAs
+            .map(user -> "user " + user.user() + " (uid " + user.uid() + ")")
+            .orElse("the server's user"));
+    if (root && runAs.isEmpty()) {
+      LOG.warn(
+          "The server runs as root and steps run as the server's user: every step may read the"
+              + " server's files and secrets. Set nightshift.executor.local.run-as to an"
+              + " unprivileged user (such as nobody).");
+    }
+    if (config.allowScopedAdmins()) {
+      LOG.warn(
+          "nightshift.executor.local.allow-scoped-admins=true: admins confined to some namespaces"
+              + " may define workflows, whose steps all run on this machine as one user: a step"
+              + " may see and signal other namespaces' steps{}",
+          runAs.isEmpty() ? ", read their logs and read the server's secrets" : "");
+    }
+    return new LocalExecutor(dataDir, runAs, config.allowScopedAdmins());
+  }
+
+  /** Whether this JVM runs as root (uid 0). */
+  private static boolean isRoot() {
+    return new com.sun.security.auth.module.UnixSystem().getUid() == 0;
   }
 
   private static Executor kubernetes(

@@ -36,6 +36,8 @@ class StoreFactory {
     if (config.embedded()) {
       EmbeddedPostgresServer server = EmbeddedPostgresServer.start(dataDir);
       hikari.setJdbcUrl(server.jdbcUrl());
+      hikari.setUsername(server.username());
+      hikari.setPassword(server.password());
       dataSource = new EmbeddedDataSource(hikari, server);
     } else {
       hikari.setJdbcUrl(config.url());

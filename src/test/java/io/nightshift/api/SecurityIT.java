@@ -102,7 +102,11 @@ class SecurityIT {
                 "nightshift.oidc.jwks-url",
                 "http://127.0.0.1:" + jwks.getAddress().getPort() + "/certs",
                 "nightshift.oidc.audience",
-                AUDIENCE));
+                AUDIENCE,
+                // Scoped admins define workflows below; the local executor refuses them unless
+                // allowed (LocalExecutorIsolationIT).
+                "nightshift.executor.local.allow-scoped-admins",
+                "true"));
     for (String path : List.of(TEAM_A + "backup", TEAM_A + "report", TEAM_B + "payroll")) {
       assertThat(admin.put(path, "application/yaml", WORKFLOW).statusCode()).isEqualTo(201);
     }

@@ -17,6 +17,7 @@ import io.kubernetes.client.openapi.models.V1JobList;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1Status;
 import io.nightshift.executor.Executor;
+import io.nightshift.executor.StepLog;
 import io.nightshift.workflow.Violation;
 import io.nightshift.workflow.policy.JobPolicy;
 import java.time.Duration;
@@ -411,7 +412,8 @@ public class KubernetesExecutor implements Executor {
   }
 
   @Override
-  public Optional<String> logs(String namespace, String name, OptionalInt tailLines) {
+  public Optional<StepLog> logs(
+      String namespace, String name, OptionalInt tailLines, long maxBytes) {
     if (!allowed(namespace)) {
       return Optional.empty();
     }
@@ -472,7 +474,8 @@ public class KubernetesExecutor implements Executor {
         }
       }
     }
-    return any ? Optional.of(logs.toString()) : Optional.empty();
+    // client-java hands each pod's log over as one String; the answer is capped all the same.
+    return any ? Optional.of(StepLog.of(logs.toString(), maxBytes)) : Optional.empty();
   }
 
   /** Whether the API server answers; for the health indicator. */

@@ -1,11 +1,18 @@
 package io.nightshift.executor.local;
 
 import io.nightshift.executor.Executor;
+import io.nightshift.executor.StepLog;
 import io.nightshift.workflow.EnvVar;
 import io.nightshift.workflow.Step;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,14 +38,42 @@ public class LocalExecutor implements Executor {
   private static final Duration KILL_GRACE = Duration.ofSeconds(5);
 
   private final Path steps;
+  private final Optional<LocalProcess.RunAs> runAs;
+  private final boolean allowScopedAdmins;
   private final Map<String, Watch> watched = new ConcurrentHashMap<>();
   private volatile boolean stopped;
 
   /** An attempt this node reports the end of, to whichever callback the engine gave last. */
   private record Watch(LocalProcess process, AtomicReference<Consumer<Result>> onEnd) {}
 
+  /** Steps as the server's user; namespace-scoped admins may not define workflows. */
   public LocalExecutor(Path dataDir) {
+    this(dataDir, Optional.empty(), false);
+  }
+
+  /**
+   * @param runAs the user steps run as; empty: the server's user
+   * @param allowScopedAdmins whether admins confined to some namespaces may define workflows
+   */
+  public LocalExecutor(
+      Path dataDir, Optional<LocalProcess.RunAs> runAs, boolean allowScopedAdmins) {
     this.steps = dataDir.resolve("steps");
+    this.runAs = runAs;
+    this.allowScopedAdmins = allowScopedAdmins;
+    try {
+      LocalProcess.privateDirectory(steps);
+    } catch (java.io.IOException e) {
+      throw new UncheckedIOException("cannot make " + steps + " private to this user", e);
+    }
+  }
+
+  /**
+   * Whether a caller confined to some namespaces may create, replace or delete workflows. Every
+   * step runs on this machine as one user, so a step of one namespace could read what the steps of
+   * another wrote, and whatever that user may read of the server: a scope would not hold.
+   */
+  public boolean allowsScopedAdmins() {
+    return allowScopedAdmins;
   }
 
   @Override
@@ -82,7 +117,7 @@ public class LocalExecutor implements Executor {
     }
     LocalProcess process;
     try {
-      process = LocalProcess.start(dir, launch.name(), launch.runId(), command, env);
+      process = LocalProcess.start(dir, launch.name(), launch.runId(), command, env, runAs);
     } catch (UncheckedIOException | IllegalArgumentException e) {
       onEnd.accept(Result.failure("StartFailed", e.getMessage()));
       return;
@@ -180,23 +215,147 @@ public class LocalExecutor implements Executor {
     LocalProcess.delete(steps.resolve(namespace), name);
   }
 
+  /**
+   * Reads from the end of the file: the last {@code tailLines} lines are found by scanning back for
+   * newlines, and no more than {@code maxBytes} are ever read, however large the log. What the step
+   * writes meanwhile is left for the next read.
+   */
   @Override
-  public Optional<String> logs(String namespace, String name, OptionalInt tailLines) {
+  public Optional<StepLog> logs(
+      String namespace, String name, OptionalInt tailLines, long maxBytes) {
     Path log = steps.resolve(namespace).resolve(name + ".log");
+    SeekableByteChannel channel;
     try {
-      if (!Files.exists(log)) {
-        return Optional.empty();
-      }
-      String text = Files.readString(log);
-      if (tailLines.isEmpty()) {
-        return Optional.of(text);
-      }
-      List<String> lines = text.lines().toList();
-      List<String> tail =
-          lines.subList(Math.max(0, lines.size() - tailLines.getAsInt()), lines.size());
-      return Optional.of(tail.isEmpty() ? "" : String.join("\n", tail) + "\n");
-    } catch (java.io.IOException e) {
+      channel = Files.newByteChannel(log, StandardOpenOption.READ);
+    } catch (java.nio.file.NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+    try {
+      long size = channel.size();
+      long floor = Math.max(0, size - maxBytes); // never read before this
+      long start =
+          tailLines.isPresent() ? tailStart(channel, size, tailLines.getAsInt(), floor) : 0;
+      long omitted = 0;
+      if (start < floor) {
+        start = lineStartFrom(channel, floor, size);
+        omitted = start;
+      }
+      channel.position(start);
+      InputStream body = new BoundedInputStream(Channels.newInputStream(channel), size - start);
+      return Optional.of(new StepLog(StepLog.replacingInvalidUtf8(body), omitted));
+    } catch (IOException | RuntimeException e) {
+      try {
+        channel.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+    }
+  }
+
+  private static final int BLOCK = 64 * 1024;
+
+  /**
+   * Where the last {@code lines} lines of the first {@code size} bytes begin, scanning back no
+   * further than {@code floor} (-1 when the lines begin before it). A final newline ends the last
+   * line rather than starting an empty one.
+   */
+  private static long tailStart(SeekableByteChannel channel, long size, int lines, long floor)
+      throws IOException {
+    if (lines == 0) {
+      return size;
+    }
+    long end = size;
+    if (size > 0 && byteAt(channel, size - 1) == '\n') {
+      end = size - 1;
+    }
+    int found = 0;
+    ByteBuffer buffer = ByteBuffer.allocate(BLOCK);
+    long position = end;
+    while (position > floor) {
+      int length = (int) Math.min(BLOCK, position - floor);
+      position -= length;
+      buffer.clear().limit(length);
+      readFully(channel, buffer, position);
+      for (int i = length - 1; i >= 0; i--) {
+        if (buffer.get(i) == '\n' && ++found == lines) {
+          return position + i + 1;
+        }
+      }
+    }
+    return floor == 0 ? 0 : -1; // -1: they begin before the floor, so the cap cuts them
+  }
+
+  /** The first line start at or after {@code from}; {@code from} itself when none follows. */
+  private static long lineStartFrom(SeekableByteChannel channel, long from, long size)
+      throws IOException {
+    if (from == 0 || byteAt(channel, from - 1) == '\n') {
+      return from;
+    }
+    ByteBuffer buffer = ByteBuffer.allocate(BLOCK);
+    for (long position = from; position < size; position += BLOCK) {
+      int length = (int) Math.min(BLOCK, size - position);
+      buffer.clear().limit(length);
+      readFully(channel, buffer, position);
+      for (int i = 0; i < length; i++) {
+        if (buffer.get(i) == '\n') {
+          long start = position + i + 1;
+          return start < size ? start : from; // one line longer than the cap: cut within it
+        }
+      }
+    }
+    return from;
+  }
+
+  private static byte byteAt(SeekableByteChannel channel, long position) throws IOException {
+    ByteBuffer one = ByteBuffer.allocate(1);
+    readFully(channel, one, position);
+    return one.get(0);
+  }
+
+  private static void readFully(SeekableByteChannel channel, ByteBuffer buffer, long position)
+      throws IOException {
+    channel.position(position);
+    while (buffer.hasRemaining()) {
+      if (channel.read(buffer) < 0) {
+        throw new java.io.EOFException("the log shrank while it was read");
+      }
+    }
+  }
+
+  /** At most {@code remaining} bytes of {@code source}: the log as it was when asked for. */
+  private static final class BoundedInputStream extends java.io.FilterInputStream {
+    private long remaining;
+
+    BoundedInputStream(InputStream source, long remaining) {
+      super(source);
+      this.remaining = remaining;
+    }
+
+    @Override
+    public int read() throws IOException {
+      if (remaining <= 0) {
+        return -1;
+      }
+      int b = super.read();
+      if (b >= 0) {
+        remaining--;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      if (remaining <= 0) {
+        return -1;
+      }
+      int n = super.read(buffer, offset, (int) Math.min(length, remaining));
+      if (n > 0) {
+        remaining -= n;
+      }
+      return n;
     }
   }
 

@@ -8,6 +8,8 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -33,7 +36,78 @@ public final class LocalProcess {
    * file is read only once the wrapper has exited, so it is complete by then.
    */
   private static final String RECORD_EXIT =
-      "exit_file=$1; shift; \"$@\"; code=$?; printf '%s\\n' \"$code\" > \"$exit_file\"; exit \"$code\"";
+      "exit_file=$1; shift; \"$@\"; code=$?; (umask 077; printf '%s\\n' \"$code\" >"
+          + " \"$exit_file\"); exit \"$code\"";
+
+  /**
+   * The PATH of every step unless its workflow sets one: the system's directories, not the server's
+   * own PATH, which may name directories of the server's user.
+   */
+  static final String PATH = "/usr/local/bin:/usr/bin:/bin";
+
+  /**
+   * HOME of every step unless its workflow sets one. Not the server's home, which holds the
+   * server's credentials (a kubeconfig, ~/.pgpass) and may be unreadable to a run-as user; not a
+   * per-step directory either, since a step outlives the node that started it and nothing would
+   * remove it. {@code /tmp} exists and is writable for every user.
+   */
+  static final String HOME = "/tmp";
+
+  private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY =
+      PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> OWNER_ONLY_FILE =
+      PosixFilePermissions.fromString("rw-------");
+
+  /**
+   * An unprivileged user steps run as, switched to with {@code setpriv} by a wrapper that stays the
+   * server's user, so that the wrapper can still record the exit code in a file only the server
+   * reads.
+   */
+  public record RunAs(String user, long uid, long gid, String setpriv) {
+    /**
+     * The user {@code user} of this machine, as {@code id} knows it, with {@code setpriv} found on
+     * {@link #PATH}.
+     *
+     * @throws IllegalArgumentException when there is no such user, or no setpriv
+     */
+    public static RunAs of(String user) {
+      String setpriv =
+          java.util.Arrays.stream(PATH.split(":"))
+              .map(directory -> Path.of(directory, "setpriv"))
+              .filter(Files::isExecutable)
+              .findFirst()
+              .map(Path::toString)
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "setpriv (util-linux) is not in " + PATH + ": cannot switch users"));
+      return new RunAs(user, id(user, "-u"), id(user, "-g"), setpriv);
+    }
+
+    private static long id(String user, String option) {
+      try {
+        Process process =
+            new ProcessBuilder("id", option, "--", user)
+                .redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(10, TimeUnit.SECONDS) || process.exitValue() != 0) {
+          throw new IllegalArgumentException("no user \"" + user + "\" on this machine");
+        }
+        return Long.parseLong(out.strip());
+      } catch (IOException | NumberFormatException e) {
+        throw new IllegalArgumentException("cannot look up the user \"" + user + "\": " + e, e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+
+    List<String> prefix() {
+      return List.of(setpriv, "--reuid=" + uid, "--regid=" + gid, "--init-groups", "--");
+    }
+  }
 
   private final AttemptFiles files;
   private final ProcessHandle handle;
@@ -76,15 +150,28 @@ public final class LocalProcess {
     }
   }
 
+  /** Like {@link #start(Path, String, String, List, Map, Optional)}, as the server's user. */
+  public static LocalProcess start(
+      Path dir, String name, String runId, List<String> command, Map<String, String> environment) {
+    return start(dir, name, runId, command, environment, Optional.empty());
+  }
+
   /**
    * Starts {@code command} as the attempt {@code name} of run {@code runId}, with exactly {@code
-   * environment} (plus PATH and HOME of this JVM, so that commands resolve), its output in {@code
-   * <name>.log} in {@code dir}.
+   * environment} over a minimal base ({@link #PATH}, {@link #HOME}, {@code LANG=C.UTF-8}; never a
+   * variable of this JVM), its output in {@code <name>.log} in {@code dir}. The directory is made
+   * readable by the server's user only, and so are the log, pid and exit files. With {@code runAs},
+   * the command runs as that user, in {@link #HOME}.
    *
    * @throws IllegalArgumentException when the command is empty or cannot be found
    */
   public static LocalProcess start(
-      Path dir, String name, String runId, List<String> command, Map<String, String> environment) {
+      Path dir,
+      String name,
+      String runId,
+      List<String> command,
+      Map<String, String> environment,
+      Optional<RunAs> runAs) {
     if (command.isEmpty()) {
       throw new IllegalArgumentException("a local step needs a command");
     }
@@ -96,12 +183,17 @@ public final class LocalProcess {
     }
     AttemptFiles files = AttemptFiles.of(dir, name);
     try {
-      Files.createDirectories(dir);
+      privateDirectory(dir);
       Files.deleteIfExists(files.exit());
+      privateFile(files.log());
       List<String> wrapped = new ArrayList<>(List.of("sh", "-c", RECORD_EXIT, "nightshift-step"));
       wrapped.add(files.exit().toAbsolutePath().toString());
+      runAs.ifPresent(user -> wrapped.addAll(user.prefix()));
       wrapped.addAll(command);
       ProcessBuilder builder = new ProcessBuilder(wrapped).redirectErrorStream(true);
+      if (runAs.isPresent()) {
+        builder.directory(new File(HOME)); // the server's working directory may be closed to it
+      }
       builder.redirectOutput(ProcessBuilder.Redirect.appendTo(files.log().toFile()));
       builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
       builder.environment().clear();
@@ -204,17 +296,42 @@ public final class LocalProcess {
     }
   }
 
-  private static Map<String, String> baseEnvironment() {
+  /** What every step's environment starts from; nothing of this JVM's own. */
+  static Map<String, String> baseEnvironment() {
     Map<String, String> env = new java.util.LinkedHashMap<>();
-    String path = System.getenv("PATH");
-    String home = System.getenv("HOME");
-    if (path != null) {
-      env.put("PATH", path);
-    }
-    if (home != null) {
-      env.put("HOME", home);
-    }
+    env.put("PATH", PATH);
+    env.put("HOME", HOME);
+    env.put("LANG", "C.UTF-8");
     return env;
+  }
+
+  /**
+   * Creates {@code directory}, and those above it up to the first that exists, readable by this
+   * user only; takes that right from others when it exists.
+   */
+  static void privateDirectory(Path directory) throws IOException {
+    Path absolute = directory.toAbsolutePath();
+    if (!Files.isDirectory(absolute)) {
+      if (absolute.getParent() != null && !Files.isDirectory(absolute.getParent())) {
+        privateDirectory(absolute.getParent());
+      }
+      try {
+        Files.createDirectory(absolute, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        // made meanwhile by another thread or node: tightened below
+      }
+    }
+    Files.setPosixFilePermissions(absolute, OWNER_ONLY_DIRECTORY); // whatever the umask
+  }
+
+  /** Creates {@code file} empty and readable by this user only, or tightens the one there. */
+  private static void privateFile(Path file) throws IOException {
+    try {
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE));
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      // an earlier attempt's log, appended to
+    }
+    Files.setPosixFilePermissions(file, OWNER_ONLY_FILE);
   }
 
   private static boolean resolvable(String executable, String path) {
@@ -238,6 +355,8 @@ public final class LocalProcess {
 
   private static void writeAtomically(Path target, String content) throws IOException {
     Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
+    Files.deleteIfExists(temporary);
+    Files.createFile(temporary, PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE));
     Files.writeString(temporary, content);
     try {
       Files.move(

@@ -110,4 +110,27 @@ class LocalProcessTest {
           .noneMatch(n -> n.startsWith("gone"));
     }
   }
+
+  @Test
+  void an_attempts_log_pid_and_exit_files_are_readable_by_the_servers_user_only() throws Exception {
+    Path steps = dir.resolve("steps/team-a");
+    LocalProcess process =
+        LocalProcess.start(steps, "private", "run-1", List.of("sh", "-c", "echo hi"), Map.of());
+
+    assertThat(process.exit().get(10, TimeUnit.SECONDS)).isEqualTo(OptionalInt.of(0));
+    for (String file : List.of("private.log", "private.pid", "private.exit")) {
+      assertThat(
+              java.nio.file.attribute.PosixFilePermissions.toString(
+                  Files.getPosixFilePermissions(steps.resolve(file))))
+          .as(file)
+          .isEqualTo("rw-------");
+    }
+    for (Path directory : List.of(steps, steps.getParent())) {
+      assertThat(
+              java.nio.file.attribute.PosixFilePermissions.toString(
+                  Files.getPosixFilePermissions(directory)))
+          .as(directory.toString())
+          .isEqualTo("rwx------");
+    }
+  }
 }

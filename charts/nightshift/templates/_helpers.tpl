@@ -180,6 +180,13 @@ The Secret holding the bootstrap admin token: auth.adminToken.existingSecret, or
 {{- end }}
 
 {{/*
+The Secret holding the metrics token: auth.metricsToken.existingSecret, or the chart's own.
+*/}}
+{{- define "nightshift.metricsTokenSecret" -}}
+{{- .Values.auth.metricsToken.existingSecret | default (printf "%s-metrics-token" (include "nightshift.fullname" .)) }}
+{{- end }}
+
+{{/*
 Fails when only one of auth.oidc.issuer and auth.oidc.jwksUrl is set: the server turns OIDC on
 only with both, so one alone would leave login off without a word.
 */}}

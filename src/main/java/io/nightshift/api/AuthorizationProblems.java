@@ -14,7 +14,8 @@ import jakarta.inject.Singleton;
 
 /**
  * 401 for a request without a valid bearer token, 403 for a caller whose role does not allow the
- * request; both as problem+json saying what is missing.
+ * request (or, on {@code /prometheus}, that may not scrape: see {@link ScrapeRule}); both as
+ * problem+json saying what is missing.
  */
 @Singleton
 @Produces(Problem.MEDIA_TYPE)
@@ -38,6 +39,16 @@ public class AuthorizationProblems
           .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"nightshift\"");
     }
     Caller caller = Caller.of(e.getAuthentication());
+    if (ScrapeRule.scrape(request)) {
+      return Problems.response(
+          request,
+          HttpStatus.FORBIDDEN,
+          "forbidden",
+          caller.name()
+              + " may not scrape: /prometheus needs a token with the role metrics, or an admin,"
+              + " that sees every namespace",
+          null);
+    }
     return Problems.response(
         request,
         HttpStatus.FORBIDDEN,

@@ -29,7 +29,9 @@ import java.util.List;
 
 /**
  * API tokens: {@code /api/v1/tokens}. Only an admin that sees every namespace manages them, since a
- * token is a way into any namespace it names. A token's value is answered once, at creation.
+ * token is a way into any namespace it names. A token's value is answered once, at creation. A
+ * token with the role {@code metrics} scrapes {@code /prometheus}, which spans every namespace, so
+ * it may not name namespaces.
  */
 @Controller("/api/v1/tokens")
 @Secured(Role.ADMIN_NAME)
@@ -97,6 +99,12 @@ public class TokenController {
               .ifPresent(problem -> violations.add(new Violation(path, problem)));
         }
       }
+    }
+    if (Role.METRICS_NAME.equals(body.role()) && !namespaces.isEmpty()) {
+      violations.add(
+          new Violation(
+              "/namespaces",
+              "a metrics token reads the metrics of every namespace: leave namespaces out"));
     }
     Instant now = clock.instant();
     Instant expiresAt = null;

@@ -51,6 +51,14 @@ public record Caller(String name, Optional<Role> role, Optional<Set<String>> nam
     return namespaces.map(scope -> scope.contains(namespace)).orElse(true);
   }
 
+  /**
+   * Whether the caller may read {@code /prometheus}, whose labels name the workflows and steps of
+   * every namespace: a {@code metrics} token, or an admin, that sees every namespace.
+   */
+  public boolean mayScrape() {
+    return !scoped() && role.filter(r -> r == Role.METRICS || r == Role.ADMIN).isPresent();
+  }
+
   /** Whether the caller is confined to some namespaces. */
   public boolean scoped() {
     return namespaces.isPresent();

@@ -17,9 +17,10 @@ import java.util.Set;
 
 /**
  * Turns a JWT that micronaut-security-jwt has verified (signature, issuer, audience, expiry) into a
- * caller: {@code oidc:<sub>}, the highest Nightshift role named in the roles claim, and the
- * namespaces of the namespaces claim. A claim may be a list or a string of space- or
- * comma-separated values.
+ * caller: {@code oidc:<sub>}, the highest of {@code viewer}, {@code operator} and {@code admin}
+ * named in the roles claim ({@code metrics} is ignored there, like names Nightshift does not know:
+ * scrapers use a metrics API token), and the namespaces of the namespaces claim. A claim may be a
+ * list or a string of space- or comma-separated values.
  */
 @Singleton
 @Replaces(DefaultJwtAuthenticationFactory.class)
@@ -41,6 +42,8 @@ public class OidcAuthenticationFactory implements JwtAuthenticationFactory {
       Optional<Role> role =
           values(claims.getClaim(config.rolesClaim())).stream()
               .flatMap(name -> Role.parse(name).stream())
+              // A JWT grants the API's roles only: scraping takes a metrics API token.
+              .filter(Role::api)
               .max(Comparator.naturalOrder());
       Object namespaces = claims.getClaim(config.namespacesClaim());
       Optional<Set<String>> scope =

@@ -173,7 +173,7 @@ class SecurityIT {
   }
 
   @Test
-  void without_a_valid_token_the_api_answers_401_and_health_and_metrics_stay_open() {
+  void without_a_valid_token_the_api_and_the_metrics_answer_401_and_health_stays_open() {
     NightshiftNode anonymous = admin.as(null);
     for (String path :
         List.of("/api/v1/workflows", TEAM_A + "backup", "/api/v1/cluster", "/api/v1/audit")) {
@@ -195,7 +195,12 @@ class SecurityIT {
 
     assertThat(anonymous.get("/health/readiness").statusCode()).isEqualTo(200);
     assertThat(anonymous.get("/health/liveness").statusCode()).isEqualTo(200);
-    assertThat(anonymous.get("/prometheus").statusCode()).isEqualTo(200);
+    // The scrape names every namespace's workflows: a metrics token or an unscoped admin only.
+    HttpResponse<String> scrape = anonymous.get("/prometheus");
+    assertProblem(scrape, 401);
+    assertThat(scrape.headers().firstValue("WWW-Authenticate"))
+        .hasValueSatisfying(value -> assertThat(value).startsWith("Bearer"));
+    assertThat(scrape.body()).doesNotContain("payroll", "backup");
     // No other management endpoint is served to anyone.
     for (String path :
         List.of("/env", "/beans", "/loggers", "/routes", "/info", "/threaddump", "/refresh")) {
@@ -600,7 +605,7 @@ class SecurityIT {
   @Test
   void no_secret_reaches_the_metrics() {
     token("metrics-probe", "viewer");
-    String metrics = admin.as(null).get("/prometheus").body();
+    String metrics = admin.as(token("metrics-scraper", "metrics")).get("/prometheus").body();
     assertThat(metrics).isNotEmpty().doesNotContain(secrets.toArray(String[]::new));
   }
 

@@ -14,6 +14,7 @@ import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
+import io.nightshift.testsupport.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,6 +70,13 @@ class HelmChartTest {
 
     List<JsonNode> ofKind(String kind) {
       return objects.stream().filter(o -> o.path("kind").asText().equals(kind)).toList();
+    }
+
+    JsonNode named(String kind, String name) {
+      List<JsonNode> found =
+          ofKind(kind).stream().filter(o -> o.at("/metadata/name").asText().equals(name)).toList();
+      assertThat(found).as(kind + " " + name).hasSize(1);
+      return found.get(0);
     }
 
     JsonNode one(String kind) {
@@ -291,10 +299,10 @@ class HelmChartTest {
           .isIn("nightshift-db", "scheduler-db");
       assertThat(password.at("/valueFrom/secretKeyRef/key").asText())
           .isIn("password", "db-password");
-      // The only Secret the chart makes is the admin token's.
+      // The only Secrets the chart makes are the admin token's and the metrics token's.
       assertThat(rendered.ofKind("Secret"))
           .extracting(s -> s.at("/metadata/name").asText())
-          .containsExactly("nightshift-admin-token");
+          .containsExactlyInAnyOrder("nightshift-admin-token", "nightshift-metrics-token");
       // No YAML key named like a password anywhere: the chart never carries one.
       assertThat(rendered.text()).doesNotContainPattern("(?im)^\\s*-?\\s*[\\w.-]*password\\s*:");
     }
@@ -786,8 +794,7 @@ class HelmChartTest {
   void the_chart_generates_a_48_character_admin_token_in_a_secret_helm_keeps() throws IOException {
     Rendered rendered = render("required.yaml");
 
-    JsonNode secret = rendered.one("Secret");
-    assertThat(secret.at("/metadata/name").asText()).isEqualTo("nightshift-admin-token");
+    JsonNode secret = rendered.named("Secret", "nightshift-admin-token");
     assertThat(secret.at("/metadata/namespace").asText()).isEqualTo(NAMESPACE);
     assertThat(secret.at("/metadata/annotations/helm.sh~1resource-policy").asText())
         .isEqualTo("keep");
@@ -812,8 +819,98 @@ class HelmChartTest {
                     .set("auth.adminToken.secretKey", "token"),
             "required.yaml");
 
-    assertThat(rendered.kinds()).doesNotContain("Secret");
+    assertThat(rendered.ofKind("Secret"))
+        .extracting(s -> s.at("/metadata/name").asText())
+        .containsExactly("nightshift-metrics-token");
     assertAdminTokenFrom(rendered, "ops-nightshift-admin", "token");
+  }
+
+  @Test
+  void the_chart_generates_a_48_character_metrics_token_in_a_secret_helm_keeps()
+      throws IOException {
+    Rendered rendered = render("required.yaml");
+
+    JsonNode secret = rendered.named("Secret", "nightshift-metrics-token");
+    assertThat(secret.at("/metadata/namespace").asText()).isEqualTo(NAMESPACE);
+    assertThat(secret.at("/metadata/annotations/helm.sh~1resource-policy").asText())
+        .isEqualTo("keep");
+    assertThat(secret.path("data").fieldNames()).toIterable().containsExactly("metrics-token");
+    String encoded = secret.at("/data/metrics-token").asText();
+    assertThat(new String(Base64.getDecoder().decode(encoded), UTF_8))
+        .hasSize(48)
+        .matches("[A-Za-z0-9]+");
+    assertThat(encoded)
+        .isNotEqualTo(
+            rendered.named("Secret", "nightshift-admin-token").at("/data/admin-token").asText());
+
+    assertMetricsTokenFrom(rendered, "nightshift-metrics-token", "metrics-token");
+    assertThat(rendered.one("Deployment").toString()).doesNotContain(encoded);
+  }
+
+  @Test
+  void an_existing_metrics_token_secret_is_used_and_the_chart_creates_none() throws IOException {
+    Rendered rendered =
+        render(
+            c ->
+                c.set("auth.metricsToken.existingSecret", "ops-nightshift-scrape")
+                    .set("auth.metricsToken.secretKey", "token")
+                    .set("serviceMonitor.enabled", "true"),
+            "required.yaml");
+
+    assertThat(rendered.ofKind("Secret"))
+        .extracting(s -> s.at("/metadata/name").asText())
+        .containsExactly("nightshift-admin-token");
+    assertMetricsTokenFrom(rendered, "ops-nightshift-scrape", "token");
+    assertThat(rendered.one("ServiceMonitor").at("/spec/endpoints/0/authorization/credentials"))
+        .isEqualTo(Json.parse("{\"name\": \"ops-nightshift-scrape\", \"key\": \"token\"}"));
+  }
+
+  @Test
+  void the_service_monitor_scrapes_with_the_metrics_token_of_a_secret_in_its_own_namespace()
+      throws IOException {
+    Rendered rendered = render("everything-on.yaml");
+
+    JsonNode monitor = rendered.one("ServiceMonitor");
+    JsonNode authorization = monitor.at("/spec/endpoints/0/authorization");
+    assertThat(authorization.path("type").asText()).isEqualTo("Bearer");
+    String secret = authorization.at("/credentials/name").asText();
+    String key = authorization.at("/credentials/key").asText();
+    assertThat(secret).isEqualTo("nightshift-metrics-token");
+    assertThat(key).isEqualTo("metrics-token");
+    // The Prometheus Operator reads the Secret from the ServiceMonitor's namespace.
+    JsonNode generated = rendered.named("Secret", secret);
+    assertThat(generated.at("/metadata/namespace").asText())
+        .isEqualTo(monitor.at("/metadata/namespace").asText());
+    assertThat(generated.path("data").has(key)).isTrue();
+    // The token reaches the monitor by reference only, never as a value.
+    assertThat(monitor.toString()).doesNotContain(generated.at("/data/" + key).asText());
+    assertMetricsTokenFrom(rendered, secret, key);
+  }
+
+  /**
+   * NIGHTSHIFT_METRICS_TOKEN comes from key {@code key} of Secret {@code secret}, never a literal.
+   */
+  private static void assertMetricsTokenFrom(Rendered rendered, String secret, String key) {
+    JsonNode env = rendered.env("NIGHTSHIFT_METRICS_TOKEN");
+    assertThat(env.has("value")).isFalse();
+    assertThat(env.at("/valueFrom/secretKeyRef/name").asText()).isEqualTo(secret);
+    assertThat(env.at("/valueFrom/secretKeyRef/key").asText()).isEqualTo(key);
+  }
+
+  @Test
+  void a_metrics_token_given_as_a_value_or_through_extra_env_is_rejected() {
+    assertThatThrownBy(
+            () -> render(c -> c.set("auth.metricsToken.value", "x".repeat(48)), "required.yaml"))
+        .hasMessageContaining("/auth/metricsToken")
+        .hasMessageContaining("'value' not allowed");
+    assertThatThrownBy(
+            () ->
+                render(
+                    c ->
+                        c.set("extraEnv[0].name", "NIGHTSHIFT_METRICS_TOKEN")
+                            .set("extraEnv[0].value", "x".repeat(48)),
+                    "required.yaml"))
+        .hasMessageContaining("/extraEnv/0/name");
   }
 
   /**

@@ -1,0 +1,77 @@
+package io.nightshift.security;
+
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.context.exceptions.ConfigurationException;
+import io.nightshift.store.TokenRepository;
+import io.nightshift.store.TokenRepository.StoredToken;
+import jakarta.annotation.PostConstruct;
+import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The token Prometheus scrapes with: {@code NIGHTSHIFT_METRICS_TOKEN} is installed as the token
+ * {@value #NAME}, role {@code metrics}, at every start, like the bootstrap admin token; to rotate
+ * it, change the variable and restart. Nothing is generated when it is unset: on the embedded
+ * default the admin token scrapes.
+ */
+@Context
+public class MetricsTokenBootstrap {
+
+  /** The name of the bootstrap metrics token in {@code GET /api/v1/tokens}. */
+  public static final String NAME = "bootstrap-metrics";
+
+  private static final String VARIABLE = "NIGHTSHIFT_METRICS_TOKEN";
+  private static final Logger LOG = LoggerFactory.getLogger(MetricsTokenBootstrap.class);
+
+  private final TokenRepository tokens;
+  private final MetricsTokenConfig config;
+  private final String adminToken;
+  private final Clock clock;
+
+  public MetricsTokenBootstrap(
+      TokenRepository tokens,
+      MetricsTokenConfig config,
+      @Value("${nightshift.admin-token:}") String adminToken,
+      Clock clock) {
+    this.tokens = tokens;
+    this.config = config;
+    this.adminToken = adminToken;
+    this.clock = clock;
+  }
+
+  @PostConstruct
+  void install() {
+    String configured = config.metricsToken() == null ? "" : config.metricsToken().strip();
+    if (configured.isEmpty()) {
+      return;
+    }
+    // The same rule as NIGHTSHIFT_ADMIN_TOKEN's (AdminTokenBootstrap); a stronger shared check
+    // belongs to both at once.
+    if (configured.length() < Tokens.MIN_CONFIGURED_LENGTH) {
+      throw new ConfigurationException(
+          VARIABLE
+              + " is shorter than "
+              + Tokens.MIN_CONFIGURED_LENGTH
+              + " characters: too easy to guess. Use e.g. `openssl rand -base64 36`.");
+    }
+    if (configured.equals(adminToken.strip())) {
+      // One value cannot be two tokens; and a scraper's copy must not open the API.
+      throw new ConfigurationException(
+          VARIABLE + " is the same as NIGHTSHIFT_ADMIN_TOKEN: give Prometheus a token of its own.");
+    }
+    tokens.put(
+        new StoredToken(
+            NAME,
+            Role.METRICS.id(),
+            List.of(),
+            clock.instant(),
+            "bootstrap:" + VARIABLE,
+            null,
+            null),
+        Tokens.hash(configured));
+    LOG.info("Metrics token \"{}\": set from {}", NAME, VARIABLE);
+  }
+}

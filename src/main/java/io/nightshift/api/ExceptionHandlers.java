@@ -46,7 +46,7 @@ final class ExceptionHandlers {
               Problem.TYPE_BASE + "malformed-body",
               HttpStatus.BAD_REQUEST.getReason(),
               HttpStatus.BAD_REQUEST.getCode(),
-              e.getMessage(),
+              JsonErrors.withoutJavaNames(e.getMessage()),
               request.getPath(),
               null,
               e.line().isPresent() ? e.line().getAsInt() : null,
@@ -143,6 +143,19 @@ final class ExceptionHandlers {
               "The database does not answer; try again shortly.",
               null)
           .header("Retry-After", "5");
+    }
+  }
+
+  /** Too many requests wait for runs already: 429 with Retry-After; nothing was created. */
+  @Singleton
+  @Produces(Problem.MEDIA_TYPE)
+  static class TooManyWaits
+      implements ExceptionHandler<WaitLimiter.TooManyWaitsException, HttpResponse<Problem>> {
+    @Override
+    public HttpResponse<Problem> handle(HttpRequest request, WaitLimiter.TooManyWaitsException e) {
+      return Problems.response(
+              request, HttpStatus.TOO_MANY_REQUESTS, "too-many-waits", e.getMessage(), null)
+          .header("Retry-After", Integer.toString(WaitLimiter.RETRY_AFTER_SECONDS));
     }
   }
 }

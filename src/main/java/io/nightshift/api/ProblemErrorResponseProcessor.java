@@ -1,5 +1,6 @@
 package io.nightshift.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.micronaut.context.annotation.Replaces;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpStatus;
@@ -11,6 +12,7 @@ import io.micronaut.http.server.netty.NettyHttpRequest;
 import io.nightshift.workflow.Violation;
 import jakarta.inject.Singleton;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Turns the errors the framework answers by itself (no such route, wrong method, body too large,
@@ -45,6 +47,22 @@ public class ProblemErrorResponseProcessor implements ErrorResponseProcessor<Pro
     String detail =
         context.getErrors().stream().map(Error::getMessage).findFirst().orElse(status.getReason());
     String type = Problems.typeOf(status);
+    Optional<JsonProcessingException> json =
+        context.getRootCause().flatMap(JsonErrors::find).filter(e -> status.getCode() < 500);
+    if (json.isPresent()) {
+      // Jackson's own words name Java classes: say what was wrong in the API's words instead.
+      Violation violation = JsonErrors.violation(json.get());
+      violations = List.of(violation);
+      detail =
+          "the body cannot be read: "
+              + (violation.path().isEmpty() ? "" : violation.path() + ": ")
+              + violation.message();
+    } else if (JsonErrors.namesJava(detail)
+        || violations.stream().anyMatch(v -> JsonErrors.namesJava(v.message()))) {
+      // Whatever else the framework says, a Java class name is no answer for a client.
+      violations = List.of();
+      detail = "the request cannot be read: " + status.getReason();
+    }
     boolean undecodable = undecodable(context.getRequest());
     if (undecodable && status == HttpStatus.REQUEST_ENTITY_TOO_LARGE) {
       type = "headers-too-large";

@@ -55,11 +55,14 @@ public class RunController {
   private final RunService runs;
   private final Executor executor;
   private final LogsConfig logsConfig;
+  private final WaitLimiter waits;
 
-  public RunController(RunService runs, Executor executor, LogsConfig logsConfig) {
+  public RunController(
+      RunService runs, Executor executor, LogsConfig logsConfig, WaitLimiter waits) {
     this.runs = runs;
     this.executor = executor;
     this.logsConfig = logsConfig;
+    this.waits = waits;
   }
 
   /** The body of a manual run. */
@@ -113,9 +116,14 @@ public class RunController {
     }
     Map<String, String> overrides =
         request == null || request.parameters() == null ? Map.of() : request.parameters();
-    RunView run = runs.runNow(namespace, name, overrides, Optional.ofNullable(idempotencyKey));
-    if (waitFor.isPresent()) {
-      run = runs.await(run.run().id(), waitFor.get());
+    // Past the caps of waits the whole request is refused before the run is created, so that the
+    // client can send it again, with the same Idempotency-Key, and get one run.
+    RunView run;
+    try (WaitLimiter.Permit permit = waitFor.isPresent() ? acquireWait(authentication) : null) {
+      run = runs.runNow(namespace, name, overrides, Optional.ofNullable(idempotencyKey));
+      if (waitFor.isPresent()) {
+        run = runs.await(run.run().id(), waitFor.get());
+      }
     }
     return HttpResponse.<RunBody>status(HttpStatus.CREATED)
         .header("Location", "/api/v1/runs/" + run.run().id())
@@ -138,8 +146,9 @@ public class RunController {
       @Nullable @Body BackfillRequest request) {
     Visibility.workflow(authentication, namespace, name);
     List<Violation> violations = new ArrayList<>();
-    Instant from = instant("/from", request == null ? null : request.from(), violations);
-    Instant to = instant("/to", request == null ? null : request.to(), violations);
+    Instant from =
+        Instants.parse("/from", request == null ? null : request.from(), true, violations);
+    Instant to = Instants.parse("/to", request == null ? null : request.to(), true, violations);
     if (!violations.isEmpty()) {
       throw new InvalidDefinitionException(violations);
     }
@@ -149,21 +158,6 @@ public class RunController {
             new BackfillBody(
                 backfill.created().stream().map(RunController::body).toList(),
                 backfill.alreadyRun()));
-  }
-
-  private static Instant instant(String path, String value, List<Violation> violations) {
-    if (value == null) {
-      violations.add(new Violation(path, "required: an RFC 3339 instant"));
-      return null;
-    }
-    try {
-      return Instant.parse(value);
-    } catch (java.time.format.DateTimeParseException e) {
-      violations.add(
-          new Violation(
-              path, "\"" + value + "\" is not an RFC 3339 instant, e.g. 2026-11-23T02:00:00Z"));
-      return null;
-    }
   }
 
   /** Runs the failed and skipped steps of a finished run again: 202 with the run, Pending. */
@@ -189,7 +183,17 @@ public class RunController {
       throws InterruptedException {
     Optional<Duration> waitFor = parseWait(wait);
     RunView run = visibleRun(authentication, id);
-    return body(waitFor.isPresent() ? runs.await(id, waitFor.get()) : run);
+    if (waitFor.isEmpty()) {
+      return body(run);
+    }
+    try (WaitLimiter.Permit permit = acquireWait(authentication)) {
+      return body(runs.await(id, waitFor.get()));
+    }
+  }
+
+  /** A place for one more {@code ?wait} of this caller; 429 past the caps. */
+  private WaitLimiter.Permit acquireWait(Authentication authentication) {
+    return waits.acquire(authentication.getName());
   }
 
   @Get(uri = "/namespaces/{namespace}/workflows/{name}/runs")

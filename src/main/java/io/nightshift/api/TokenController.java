@@ -22,7 +22,6 @@ import io.nightshift.workflow.Violation;
 import io.nightshift.workflow.WorkflowValidator;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -107,21 +106,9 @@ public class TokenController {
               "a metrics token reads the metrics of every namespace: leave namespaces out"));
     }
     Instant now = clock.instant();
-    Instant expiresAt = null;
-    if (body.expiresAt() != null) {
-      try {
-        expiresAt = Instant.parse(body.expiresAt());
-        if (!expiresAt.isAfter(now)) {
-          violations.add(new Violation("/expiresAt", "must be in the future, after " + now));
-        }
-      } catch (DateTimeParseException e) {
-        violations.add(
-            new Violation(
-                "/expiresAt",
-                "\""
-                    + body.expiresAt()
-                    + "\" is not an RFC 3339 instant, e.g. 2027-01-31T00:00:00Z"));
-      }
+    Instant expiresAt = Instants.parse("/expiresAt", body.expiresAt(), false, violations);
+    if (expiresAt != null && !expiresAt.isAfter(now)) {
+      violations.add(new Violation("/expiresAt", "must be in the future, after " + now));
     }
     if (!violations.isEmpty()) {
       throw new BadRequestException(violations);

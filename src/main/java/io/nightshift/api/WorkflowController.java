@@ -29,7 +29,6 @@ import io.nightshift.workflow.WorkflowService;
 import io.nightshift.workflow.WorkflowService.WorkflowKey;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -193,17 +192,11 @@ public class WorkflowController {
             1,
             ApiLimits.MAX_PREVIEW_COUNT,
             violations);
-    Instant start = workflows.now();
-    if (from != null) {
-      try {
-        start = Instant.parse(from);
-      } catch (DateTimeParseException e) {
-        violations.add(
-            new Violation(
-                "?from", "\"" + from + "\" is not an RFC 3339 instant, e.g. 2026-11-23T02:00:00Z"));
-      }
-    }
+    Instant start = Instants.parse("?from", from, false, violations);
     QueryParameters.check(violations);
+    if (start == null) {
+      start = workflows.now();
+    }
     WorkflowService.Preview preview = workflows.preview(namespace, name, start, n);
     return new SchedulePreview(
         preview.workflow().spec().schedule(),

@@ -6,6 +6,8 @@ import io.nightshift.store.StepRow;
 import io.nightshift.workflow.ConflictException;
 import io.nightshift.workflow.DefinitionCodec;
 import io.nightshift.workflow.InvalidDefinitionException;
+import io.nightshift.workflow.Parameters;
+import io.nightshift.workflow.UnsafeEnvNames;
 import io.nightshift.workflow.Violation;
 import io.nightshift.workflow.Workflow;
 import io.nightshift.workflow.WorkflowNotFoundException;
@@ -80,6 +82,20 @@ public class RunService {
                             + parameter
                             + "\"; it declares: "
                             + String.join(", ", workflow.spec().parameters().keySet()))));
+    // A workflow stored before a name was refused must not let a run set it either.
+    overrides.keySet().stream()
+        .filter(parameter -> workflow.spec().parameters().containsKey(parameter))
+        .forEach(
+            parameter -> {
+              String env = Parameters.envName(parameter);
+              UnsafeEnvNames.check(env)
+                  .ifPresent(
+                      problem ->
+                          violations.add(
+                              new Violation(
+                                  Violation.pointer("/parameters", parameter),
+                                  "becomes " + env + ": " + problem)));
+            });
     overrides.forEach(
         (parameter, value) ->
             (value == null

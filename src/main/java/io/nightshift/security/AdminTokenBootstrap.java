@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * The first admin token, so that a new installation can be used at all. {@code
  * NIGHTSHIFT_ADMIN_TOKEN} is installed as the token {@value #NAME} at every start. With none set
  * and the embedded database, a token is generated once and written to {@code
- * <data-dir>/admin-token}, readable by this user only; its location is logged, never its value.
+ * <data-dir>/admin-token}, readable by this user only; its location is logged, never its value. A
+ * configured token too weak to guard the API ({@link TokenStrength}) stops the node at start.
  */
 @Context
 public class AdminTokenBootstrap {
@@ -56,11 +58,10 @@ public class AdminTokenBootstrap {
   @PostConstruct
   void install() {
     if (!configured.isBlank()) {
-      if (configured.strip().length() < Tokens.MIN_CONFIGURED_LENGTH) {
-        throw new ConfigurationException(
-            "NIGHTSHIFT_ADMIN_TOKEN is shorter than "
-                + Tokens.MIN_CONFIGURED_LENGTH
-                + " characters: too easy to guess. Use e.g. `openssl rand -base64 36`.");
+      Optional<String> weakness =
+          TokenStrength.weakness("NIGHTSHIFT_ADMIN_TOKEN", configured.strip());
+      if (weakness.isPresent()) {
+        throw new ConfigurationException(weakness.get());
       }
       put(configured.strip(), "NIGHTSHIFT_ADMIN_TOKEN");
       LOG.info("Admin token \"{}\": set from NIGHTSHIFT_ADMIN_TOKEN", NAME);

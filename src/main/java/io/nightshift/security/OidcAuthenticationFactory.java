@@ -20,11 +20,16 @@ import java.util.Set;
  * caller: {@code oidc:<sub>}, the highest of {@code viewer}, {@code operator} and {@code admin}
  * named in the roles claim ({@code metrics} is ignored there, like names Nightshift does not know:
  * scrapers use a metrics API token), and the namespaces of the namespaces claim. A claim may be a
- * list or a string of space- or comma-separated values.
+ * list or a string of space- or comma-separated values. Every namespace is granted only by an
+ * explicit {@code "*"} in the namespaces claim; a claim that is absent, null or empty grants none
+ * (the caller sees nothing).
  */
 @Singleton
 @Replaces(DefaultJwtAuthenticationFactory.class)
 public class OidcAuthenticationFactory implements JwtAuthenticationFactory {
+
+  /** The namespaces claim's value that grants every namespace. */
+  public static final String ALL_NAMESPACES = "*";
 
   private final OidcConfig config;
 
@@ -45,9 +50,12 @@ public class OidcAuthenticationFactory implements JwtAuthenticationFactory {
               // A JWT grants the API's roles only: scraping takes a metrics API token.
               .filter(Role::api)
               .max(Comparator.naturalOrder());
-      Object namespaces = claims.getClaim(config.namespacesClaim());
+      List<String> namespaces = values(claims.getClaim(config.namespacesClaim()));
+      // Fail closed: only an explicit "*" reaches every namespace; no claim reaches none.
       Optional<Set<String>> scope =
-          namespaces == null ? Optional.empty() : Optional.of(Set.copyOf(values(namespaces)));
+          namespaces.contains(ALL_NAMESPACES)
+              ? Optional.empty()
+              : Optional.of(Set.copyOf(namespaces));
       return Optional.of(new Caller("oidc:" + claims.getSubject(), role, scope).authentication());
     } catch (ParseException e) {
       return Optional.empty();

@@ -1,18 +1,23 @@
 package io.nightshift.security;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
 
 /**
- * Where a verified OIDC JWT names the caller's role and namespaces ({@code NIGHTSHIFT_OIDC_*}). The
- * rest of OIDC ({@code nightshift.oidc.issuer}, {@code jwks-url}, {@code audience}) is handed by
- * application.yml to micronaut-security-jwt, which checks the signature against the provider's keys
- * and the issuer, audience and expiry claims.
+ * Where a verified OIDC JWT names the caller's role and namespaces, and which audience it must
+ * carry ({@code NIGHTSHIFT_OIDC_*}). The issuer and the JWKS URL ({@code nightshift.oidc.issuer},
+ * {@code jwks-url}) are handed by application.yml to micronaut-security-jwt, which checks the
+ * signature against the provider's keys, the issuer and the expiry; the audience is checked by
+ * {@link OidcAudienceValidator}.
  *
  * @param rolesClaim the claim listing the caller's roles; the highest Nightshift role in it counts
- * @param namespacesClaim the claim listing the namespaces the caller may see; all when absent
+ * @param namespacesClaim the claim listing the namespaces the caller may see: {@code ["*"]} (or
+ *     {@code "*"}) for all of them; absent, null or empty for none
+ * @param audience the {@code aud} a JWT must carry; unset or blank: the audience is not checked
  */
 @ConfigurationProperties("nightshift.oidc")
 public record OidcConfig(
     @Bindable(defaultValue = "roles") String rolesClaim,
-    @Bindable(defaultValue = "namespaces") String namespacesClaim) {}
+    @Bindable(defaultValue = "namespaces") String namespacesClaim,
+    @Nullable String audience) {}

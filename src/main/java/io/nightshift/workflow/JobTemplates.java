@@ -67,6 +67,15 @@ final class JobTemplates {
       if (!(container.get("image") instanceof String)) {
         report.accept(at + "/image", "required");
       }
+      if (container.get("env") instanceof List<?> env) {
+        for (int j = 0; j < env.size(); j++) {
+          if (env.get(j) instanceof Map<?, ?> variable
+              && variable.get("name") instanceof String n) {
+            String namePath = at + "/env/" + j + "/name";
+            UnsafeEnvNames.check(n).ifPresent(message -> report.accept(namePath, message));
+          }
+        }
+      }
     }
   }
 

@@ -170,6 +170,9 @@ public final class WorkflowValidator {
           String env = Parameters.envName(name);
           if (env.startsWith(Parameters.RESERVED_ENV_PREFIX)) {
             check.add(path, "becomes " + env + ", and the NIGHTSHIFT_ prefix is reserved");
+          } else {
+            UnsafeEnvNames.check(env)
+                .ifPresent(problem -> check.add(path, "becomes " + env + ": " + problem));
           }
           String other = byEnvName.putIfAbsent(env, name);
           if (other != null) {
@@ -295,6 +298,9 @@ public final class WorkflowValidator {
         check.all(at + "/name", Names.checkEnvVarName(variable.name()));
         if (variable.name().startsWith(Parameters.RESERVED_ENV_PREFIX)) {
           check.add(at + "/name", "the NIGHTSHIFT_ prefix is reserved for injected variables");
+        } else {
+          UnsafeEnvNames.check(variable.name())
+              .ifPresent(problem -> check.add(at + "/name", problem));
         }
         if (!names.add(variable.name())) {
           check.add(at + "/name", "\"" + variable.name() + "\" is set twice");

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
 /**
  * A generated corpus of 10,000 definitions and requests, mutated from valid ones (definitions, run
  * requests, query parameters, tokens to create, Authorization headers): none may get a 5xx, every
- * refusal is problem+json, no refused request changes what is stored, and no mangled token gets in.
- * The corpus is seeded, so a failure names the input that caused it and can be replayed.
+ * refusal is problem+json naming no Java class, no refused request changes what is stored, and no
+ * mangled token gets in. The corpus is seeded, so a failure names the input that caused it and can
+ * be replayed.
  */
 class FuzzIT {
 
@@ -72,6 +73,7 @@ class FuzzIT {
           "\"" + "x".repeat(5000) + "\"",
           "true",
           "2026-13-45T99:99:99Z",
+          "+999999999-01-01T00:00:00Z",
           "\"* * * * * *\"",
           "\"@every 1s\"",
           "\"../../etc/passwd\"",
@@ -118,6 +120,9 @@ class FuzzIT {
               .orElse("")
               .startsWith("application/problem+json")) {
             failures.add("#" + i + " refused without problem+json: " + response.headers().map());
+          }
+          if (ApiHardeningIT.JAVA_NAME.matcher(response.body()).find()) {
+            failures.add("#" + i + " names a Java class or exception: " + response.body());
           }
           String now = node.get(input.reference()).body();
           String before = input.reference().equals(TOKENS) ? storedTokens : stored;

@@ -410,7 +410,10 @@ class SecurityIT {
     assertProblem(oncall.put(TEAM_A + "backup", "application/yaml", WORKFLOW), 403);
 
     NightshiftNode platform =
-        admin.as(jwt(claims("bob").claim("roles", "viewer admin"), signingKey));
+        admin.as(
+            jwt(
+                claims("bob").claim("roles", "viewer admin").claim("namespaces", List.of("*")),
+                signingKey));
     assertThat(platform.get(TEAM_B + "payroll").statusCode()).isEqualTo(200);
     assertThat(platform.get("/api/v1/audit").statusCode()).isEqualTo(200);
 
@@ -445,6 +448,72 @@ class SecurityIT {
                     signingKey))
             .get("/api/v1/workflows"),
         401);
+  }
+
+  @Test
+  void an_oidc_token_without_a_namespaces_claim_or_with_null_or_empty_sees_nothing()
+      throws Exception {
+    List<String> tokens =
+        List.of(
+            jwt(claims("dave").claim("roles", "admin"), signingKey),
+            jwt(claims("erin").claim("roles", "admin").claim("namespaces", null), signingKey),
+            jwt(claims("frank").claim("roles", "admin").claim("namespaces", List.of()), signingKey),
+            jwt(claims("grace").claim("roles", "admin").claim("namespaces", ""), signingKey));
+    for (String token : tokens) {
+      NightshiftNode unscoped = admin.as(token);
+      HttpResponse<String> all = unscoped.get("/api/v1/workflows");
+      assertThat(all.statusCode()).as(all.body()).isEqualTo(200);
+      assertThat(Json.parse(all.body()).get("items")).isEmpty();
+      assertThat(
+              Json.parse(unscoped.get("/api/v1/namespaces/team-a/workflows").body()).get("items"))
+          .isEmpty();
+      assertProblem(unscoped.get(TEAM_A + "backup"), 404);
+      assertProblem(unscoped.get(TEAM_B + "payroll"), 404);
+      assertProblem(unscoped.post(TEAM_A + "backup/runs"), 404);
+      assertProblem(unscoped.put(TEAM_A + "backup", "application/yaml", WORKFLOW), 404);
+      assertProblem(unscoped.get("/api/v1/audit"), 403);
+      assertProblem(unscoped.get("/api/v1/tokens"), 403);
+    }
+    NightshiftNode everywhere =
+        admin.as(
+            jwt(
+                claims("heidi").claim("roles", "viewer").claim("namespaces", List.of("*")),
+                signingKey));
+    JsonNode items = Json.parse(everywhere.get("/api/v1/workflows").body()).get("items");
+    List<String> seen = new ArrayList<>();
+    items.forEach(item -> seen.add(item.at("/metadata/namespace").asText()));
+    assertThat(seen).contains("team-a", "team-b");
+    assertThat(everywhere.get(TEAM_B + "payroll").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void without_an_audience_configured_the_audience_of_an_oidc_token_is_not_checked()
+      throws Exception {
+    try (NightshiftNode noAudience =
+        NightshiftNode.start(
+            NightshiftNode.on(
+                database,
+                "nightshift.data-dir",
+                dataDir.resolve("no-audience").toString(),
+                "nightshift.oidc.issuer",
+                ISSUER,
+                "nightshift.oidc.jwks-url",
+                "http://127.0.0.1:" + jwks.getAddress().getPort() + "/certs"))) {
+      for (JWTClaimsSet.Builder claims :
+          List.of(
+              claims("ivan").audience("other-app"),
+              claims("ivan").audience((String) null),
+              claims("ivan"))) {
+        String token = jwt(claims.claim("roles", "viewer").claim("namespaces", "*"), signingKey);
+        HttpResponse<String> seen = noAudience.as(token).get(TEAM_B + "payroll");
+        assertThat(seen.statusCode()).as(seen.body()).isEqualTo(200);
+      }
+      String stranger =
+          jwt(
+              claims("mallory").claim("roles", "admin").claim("namespaces", "*"),
+              new RSAKeyGenerator(2048).keyID("idp-key-1").generate());
+      assertProblem(noAudience.as(stranger).get("/api/v1/workflows"), 401);
+    }
   }
 
   @Test
@@ -640,22 +709,33 @@ class SecurityIT {
 
   @Test
   void a_configured_admin_token_too_short_to_be_secret_stops_the_node() {
+    assertThat(startFailure("letmein")).contains("NIGHTSHIFT_ADMIN_TOKEN", "32");
+  }
+
+  @Test
+  void a_configured_admin_token_of_one_character_or_a_repeated_word_stops_the_node() {
+    assertThat(startFailure("a".repeat(48)))
+        .contains("NIGHTSHIFT_ADMIN_TOKEN", "single character", "openssl rand -hex 32");
+    assertThat(startFailure("password1234".repeat(4)))
+        .contains("NIGHTSHIFT_ADMIN_TOKEN", "128", "openssl rand -hex 32");
+  }
+
+  /** The message a node configured with {@code token} fails to start with; it never holds it. */
+  private static String startFailure(String token) {
     Throwable failure = null;
     try (NightshiftNode node =
         NightshiftNode.start(
-            NightshiftNode.on(
-                PostgresFixture.newDatabase(), "nightshift.admin-token", "letmein"))) {
+            NightshiftNode.on(PostgresFixture.newDatabase(), "nightshift.admin-token", token))) {
       node.get("/health");
     } catch (RuntimeException e) {
       failure = e;
     }
-    assertThat(failure).isNotNull();
+    assertThat(failure).as("a start with a weak admin token").isNotNull();
     Throwable cause = failure;
     while (cause.getCause() != null && !cause.getMessage().contains("NIGHTSHIFT_ADMIN_TOKEN")) {
       cause = cause.getCause();
     }
-    assertThat(cause.getMessage())
-        .contains("NIGHTSHIFT_ADMIN_TOKEN", "32")
-        .doesNotContain("letmein");
+    assertThat(cause.getMessage()).doesNotContain(token);
+    return cause.getMessage();
   }
 }

@@ -8,6 +8,7 @@ import io.nightshift.store.TokenRepository.StoredToken;
 import jakarta.annotation.PostConstruct;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,14 +49,9 @@ public class MetricsTokenBootstrap {
     if (configured.isEmpty()) {
       return;
     }
-    // The same rule as NIGHTSHIFT_ADMIN_TOKEN's (AdminTokenBootstrap); a stronger shared check
-    // belongs to both at once.
-    if (configured.length() < Tokens.MIN_CONFIGURED_LENGTH) {
-      throw new ConfigurationException(
-          VARIABLE
-              + " is shorter than "
-              + Tokens.MIN_CONFIGURED_LENGTH
-              + " characters: too easy to guess. Use e.g. `openssl rand -base64 36`.");
+    Optional<String> weakness = TokenStrength.weakness(VARIABLE, configured);
+    if (weakness.isPresent()) {
+      throw new ConfigurationException(weakness.get());
     }
     if (configured.equals(adminToken.strip())) {
       // One value cannot be two tokens; and a scraper's copy must not open the API.

@@ -8,6 +8,7 @@ import io.nightshift.testsupport.NightshiftNode;
 import io.nightshift.testsupport.PostgresFixture;
 import io.nightshift.testsupport.RequiresTools;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -203,8 +204,8 @@ class DashboardsIT {
           Thread.sleep(2000); // a few more scrapes, for rates
           return;
         }
-      } catch (IOException notYet) {
-        // Prometheus is still starting
+      } catch (IOException | UncheckedIOException notYet) {
+        // Prometheus is still starting: no answer yet, or "Service Unavailable" until it is ready
       }
       Thread.sleep(100);
     }

@@ -372,7 +372,7 @@ class HelmChartTest {
     // No datasource: the server starts its embedded PostgreSQL.
     assertThat(envNames(rendered)).noneMatch(n -> n.startsWith("NIGHTSHIFT_DATASOURCE_"));
     assertThat(rendered.env("NIGHTSHIFT_EXECUTOR").path("value").asText()).isEqualTo("kubernetes");
-    assertAdminTokenFrom(rendered, "nightshift-admin-token", "admin-token");
+    assertTokenFrom(rendered, "NIGHTSHIFT_ADMIN_TOKEN", "nightshift-admin-token", "admin-token");
 
     // Still hardened: PostgreSQL runs as the pod's non-root user on a read-only root filesystem,
     // and fsGroup only fixes the volume's root, never the data directory's 0700.
@@ -806,7 +806,7 @@ class HelmChartTest {
         .hasSize(48)
         .matches("[A-Za-z0-9]+");
 
-    assertAdminTokenFrom(rendered, "nightshift-admin-token", "admin-token");
+    assertTokenFrom(rendered, "NIGHTSHIFT_ADMIN_TOKEN", "nightshift-admin-token", "admin-token");
     assertThat(rendered.one("Deployment").toString()).doesNotContain(encoded);
   }
 
@@ -822,7 +822,7 @@ class HelmChartTest {
     assertThat(rendered.ofKind("Secret"))
         .extracting(s -> s.at("/metadata/name").asText())
         .containsExactly("nightshift-metrics-token");
-    assertAdminTokenFrom(rendered, "ops-nightshift-admin", "token");
+    assertTokenFrom(rendered, "NIGHTSHIFT_ADMIN_TOKEN", "ops-nightshift-admin", "token");
   }
 
   @Test
@@ -843,7 +843,8 @@ class HelmChartTest {
         .isNotEqualTo(
             rendered.named("Secret", "nightshift-admin-token").at("/data/admin-token").asText());
 
-    assertMetricsTokenFrom(rendered, "nightshift-metrics-token", "metrics-token");
+    assertTokenFrom(
+        rendered, "NIGHTSHIFT_METRICS_TOKEN", "nightshift-metrics-token", "metrics-token");
     assertThat(rendered.one("Deployment").toString()).doesNotContain(encoded);
   }
 
@@ -860,7 +861,7 @@ class HelmChartTest {
     assertThat(rendered.ofKind("Secret"))
         .extracting(s -> s.at("/metadata/name").asText())
         .containsExactly("nightshift-admin-token");
-    assertMetricsTokenFrom(rendered, "ops-nightshift-scrape", "token");
+    assertTokenFrom(rendered, "NIGHTSHIFT_METRICS_TOKEN", "ops-nightshift-scrape", "token");
     assertThat(rendered.one("ServiceMonitor").at("/spec/endpoints/0/authorization/credentials"))
         .isEqualTo(Json.parse("{\"name\": \"ops-nightshift-scrape\", \"key\": \"token\"}"));
   }
@@ -884,17 +885,7 @@ class HelmChartTest {
     assertThat(generated.path("data").has(key)).isTrue();
     // The token reaches the monitor by reference only, never as a value.
     assertThat(monitor.toString()).doesNotContain(generated.at("/data/" + key).asText());
-    assertMetricsTokenFrom(rendered, secret, key);
-  }
-
-  /**
-   * NIGHTSHIFT_METRICS_TOKEN comes from key {@code key} of Secret {@code secret}, never a literal.
-   */
-  private static void assertMetricsTokenFrom(Rendered rendered, String secret, String key) {
-    JsonNode env = rendered.env("NIGHTSHIFT_METRICS_TOKEN");
-    assertThat(env.has("value")).isFalse();
-    assertThat(env.at("/valueFrom/secretKeyRef/name").asText()).isEqualTo(secret);
-    assertThat(env.at("/valueFrom/secretKeyRef/key").asText()).isEqualTo(key);
+    assertTokenFrom(rendered, "NIGHTSHIFT_METRICS_TOKEN", secret, key);
   }
 
   @Test
@@ -913,11 +904,10 @@ class HelmChartTest {
         .hasMessageContaining("/extraEnv/0/name");
   }
 
-  /**
-   * NIGHTSHIFT_ADMIN_TOKEN comes from key {@code key} of Secret {@code secret}, never a literal.
-   */
-  private static void assertAdminTokenFrom(Rendered rendered, String secret, String key) {
-    JsonNode env = rendered.env("NIGHTSHIFT_ADMIN_TOKEN");
+  /** {@code variable} comes from key {@code key} of Secret {@code secret}, never a literal. */
+  private static void assertTokenFrom(
+      Rendered rendered, String variable, String secret, String key) {
+    JsonNode env = rendered.env(variable);
     assertThat(env.has("value")).isFalse();
     assertThat(env.at("/valueFrom/secretKeyRef/name").asText()).isEqualTo(secret);
     assertThat(env.at("/valueFrom/secretKeyRef/key").asText()).isEqualTo(key);

@@ -110,13 +110,7 @@ class CapacityIT {
   private static List<String> runNow(NightshiftNode node, String namespace, String name, int n) {
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      HttpResponse<String> response =
-          node.send(
-              node.request("/api/v1/namespaces/" + namespace + "/workflows/" + name + "/runs")
-                  .header("Content-Type", "application/json")
-                  .POST(HttpRequest.BodyPublishers.ofString("{}")));
-      assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-      ids.add(Json.parse(response.body()).get("id").asText());
+      ids.add(node.runNow(namespace, name));
     }
     return ids;
   }

@@ -148,6 +148,17 @@ public final class NightshiftNode implements AutoCloseable {
     return request;
   }
 
+  /** Starts a run of {@code namespace/workflow} now, checks it was created, and returns its id. */
+  public String runNow(String namespace, String workflow) {
+    HttpResponse<String> response =
+        send(
+            request("/api/v1/namespaces/" + namespace + "/workflows/" + workflow + "/runs")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")));
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    return Json.parse(response.body()).get("id").asText();
+  }
+
   /** Reads the run until {@code until} holds of it, for up to 20 s; fails with the run if never. */
   public JsonNode awaitRun(String id, Predicate<JsonNode> until) {
     JsonNode run = Json.parse(get("/api/v1/runs/" + id).body());

@@ -107,13 +107,7 @@ class KubernetesRunsIT {
   }
 
   private static String runNow(NightshiftNode via, String workflow) {
-    HttpResponse<String> response =
-        via.send(
-            via.request("/api/v1/namespaces/" + NS + "/workflows/" + workflow + "/runs")
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{}")));
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-    return Json.parse(response.body()).get("id").asText();
+    return via.runNow(NS, workflow);
   }
 
   private static String stepStatus(JsonNode run, String name) {

@@ -283,7 +283,7 @@ class JobPolicyIT {
                     """)
                 .statusCode())
         .isEqualTo(201);
-    runNow(node, STRICT, "plain");
+    node.runNow(STRICT, "plain");
 
     Job job = kube.jobs().awaitJob(STRICT, "plain-1-only", JOB_WAIT);
     var pod = job.getSpec().getTemplate().getSpec();
@@ -323,15 +323,5 @@ class JobPolicyIT {
       assertThat(kube.jobCreations(NS)).noneMatch(name -> name.startsWith("legacy-"));
       assertThat(kube.jobs().job(NS, "legacy-1-own")).isEmpty();
     }
-  }
-
-  private static String runNow(NightshiftNode via, String namespace, String workflow) {
-    HttpResponse<String> response =
-        via.send(
-            via.request("/api/v1/namespaces/" + namespace + "/workflows/" + workflow + "/runs")
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{}")));
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-    return Json.parse(response.body()).get("id").asText();
   }
 }

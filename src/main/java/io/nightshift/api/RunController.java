@@ -24,7 +24,6 @@ import io.nightshift.executor.StepLog;
 import io.nightshift.security.Role;
 import io.nightshift.store.RunRow;
 import io.nightshift.store.StepRow;
-import io.nightshift.workflow.InvalidDefinitionException;
 import io.nightshift.workflow.Violation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -150,7 +149,7 @@ public class RunController {
         Instants.parse("/from", request == null ? null : request.from(), true, violations);
     Instant to = Instants.parse("/to", request == null ? null : request.to(), true, violations);
     if (!violations.isEmpty()) {
-      throw new InvalidDefinitionException(violations);
+      throw new BadRequestException(violations);
     }
     RunService.Backfill backfill = runs.backfill(namespace, name, from, to);
     return HttpResponse.<BackfillBody>status(HttpStatus.CREATED)

@@ -321,7 +321,7 @@ class ApiHardeningIT {
             node,
             TEAM + "nightly/backfill",
             "{\"from\": \"-999999999-01-01T00:00:00Z\", \"to\": \"+999999999-12-31T23:59:59Z\"}");
-    assertProblem(backfill, 422, "/from", "/to");
+    assertProblem(backfill, 400, "/from", "/to");
     backfill =
         postJson(
             node,

@@ -449,7 +449,7 @@ class RunChainIT {
   }
 
   @Test
-  void a_backfill_without_a_range_is_a_422_naming_both_ends() {
+  void a_backfill_without_a_range_is_a_400_naming_both_ends() {
     node.put(
         "/api/v1/namespaces/local/workflows/hourly2",
         "application/yaml",
@@ -457,7 +457,7 @@ class RunChainIT {
 
     HttpResponse<String> response = backfill("hourly2", "{\"from\": \"yesterday\"}");
 
-    assertThat(response.statusCode()).isEqualTo(422);
+    assertThat(response.statusCode()).isEqualTo(400);
     assertThat(Json.parse(response.body()).findValuesAsText("path"))
         .containsExactly("/from", "/to");
   }

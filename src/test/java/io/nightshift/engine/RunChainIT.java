@@ -225,9 +225,12 @@ class RunChainIT {
     String id = Json.parse(runNow("doomed", "{}", null).body()).get("id").asText();
     node.awaitRun(id, run -> status(run, "cleanup").equals("Running"));
     java.nio.file.Path steps = dataDir.resolve("steps/local");
-    long pid =
-        Long.parseLong(
-            java.nio.file.Files.readString(steps.resolve("doomed-1-cleanup.pid")).split(" ")[0]);
+    // The step is Running once it is recorded; its process and pid file follow after the commit.
+    java.nio.file.Path pidFile = steps.resolve("doomed-1-cleanup.pid");
+    for (int i = 0; i < 200 && !java.nio.file.Files.exists(pidFile); i++) {
+      Thread.sleep(50);
+    }
+    long pid = Long.parseLong(java.nio.file.Files.readString(pidFile).split(" ")[0]);
 
     assertThat(node.delete("/api/v1/namespaces/local/workflows/doomed").statusCode())
         .isEqualTo(204);

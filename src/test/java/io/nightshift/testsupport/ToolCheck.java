@@ -27,7 +27,13 @@ final class ToolCheck implements ExecutionCondition {
     if (required.isEmpty()) {
       return ConditionEvaluationResult.enabled("needs no outside tool");
     }
-    return decide(required.get(), context.getDisplayName(), System.getenv());
+    ConditionEvaluationResult result =
+        decide(required.get(), context.getDisplayName(), System.getenv());
+    result
+        .getReason()
+        .filter(reason -> result.isDisabled())
+        .ifPresent(reason -> System.out.println("SKIPPED " + reason));
+    return result;
   }
 
   /** The decision for a class named {@code name} in this environment (its PATH and CI). */
@@ -43,7 +49,6 @@ final class ToolCheck implements ExecutionCondition {
     if ("true".equals(environment.get("CI"))) {
       throw new IllegalStateException("CI=true and " + line);
     }
-    System.out.println("SKIPPED " + line);
     return ConditionEvaluationResult.disabled(line);
   }
 

@@ -194,8 +194,12 @@ class ChaosIT {
       assertThat(count("SELECT count(*) FROM runs WHERE status <> 'Succeeded'"))
           .as(
               "runs that did not succeed: "
+                  + rows("SELECT id, status, reason, message FROM runs WHERE status <> 'Succeeded'")
+                  + ", their steps that did not succeed: "
                   + rows(
-                      "SELECT id, status, reason, message FROM runs WHERE status <> 'Succeeded'"))
+                      "SELECT run_id, name, status, reason, message FROM run_steps WHERE run_id IN"
+                          + " (SELECT id FROM runs WHERE status <> 'Succeeded')"
+                          + " AND status <> 'Succeeded'"))
           .isZero();
       for (String id : accepted) {
         assertThat(count("SELECT count(*) FROM runs WHERE id = '" + id + "'"))

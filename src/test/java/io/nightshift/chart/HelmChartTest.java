@@ -794,17 +794,7 @@ class HelmChartTest {
   void the_chart_generates_a_48_character_admin_token_in_a_secret_helm_keeps() throws IOException {
     Rendered rendered = render("required.yaml");
 
-    JsonNode secret = rendered.named("Secret", "nightshift-admin-token");
-    assertThat(secret.at("/metadata/namespace").asText()).isEqualTo(NAMESPACE);
-    assertThat(secret.at("/metadata/annotations/helm.sh~1resource-policy").asText())
-        .isEqualTo("keep");
-    assertThat(secret.path("data").fieldNames()).toIterable().containsExactly("admin-token");
-    String encoded = secret.at("/data/admin-token").asText();
-    // Only an upgrade looks the Secret up; every render here is an install and holds a new token,
-    // so only its shape can be checked.
-    assertThat(new String(Base64.getDecoder().decode(encoded), UTF_8))
-        .hasSize(48)
-        .matches("[A-Za-z0-9]+");
+    String encoded = generatedToken(rendered, "nightshift-admin-token", "admin-token");
 
     assertTokenFrom(rendered, "NIGHTSHIFT_ADMIN_TOKEN", "nightshift-admin-token", "admin-token");
     assertThat(rendered.one("Deployment").toString()).doesNotContain(encoded);
@@ -830,15 +820,7 @@ class HelmChartTest {
       throws IOException {
     Rendered rendered = render("required.yaml");
 
-    JsonNode secret = rendered.named("Secret", "nightshift-metrics-token");
-    assertThat(secret.at("/metadata/namespace").asText()).isEqualTo(NAMESPACE);
-    assertThat(secret.at("/metadata/annotations/helm.sh~1resource-policy").asText())
-        .isEqualTo("keep");
-    assertThat(secret.path("data").fieldNames()).toIterable().containsExactly("metrics-token");
-    String encoded = secret.at("/data/metrics-token").asText();
-    assertThat(new String(Base64.getDecoder().decode(encoded), UTF_8))
-        .hasSize(48)
-        .matches("[A-Za-z0-9]+");
+    String encoded = generatedToken(rendered, "nightshift-metrics-token", "metrics-token");
     assertThat(encoded)
         .isNotEqualTo(
             rendered.named("Secret", "nightshift-admin-token").at("/data/admin-token").asText());
@@ -902,6 +884,25 @@ class HelmChartTest {
                             .set("extraEnv[0].value", "x".repeat(48)),
                     "required.yaml"))
         .hasMessageContaining("/extraEnv/0/name");
+  }
+
+  /**
+   * The token the chart generated into Secret {@code name} under {@code key}, base64 as stored,
+   * after checking the Secret is in the release namespace and kept by Helm. Only an upgrade looks
+   * the Secret up; every render here is an install and holds a new token, so only its shape can be
+   * checked.
+   */
+  private static String generatedToken(Rendered rendered, String name, String key) {
+    JsonNode secret = rendered.named("Secret", name);
+    assertThat(secret.at("/metadata/namespace").asText()).isEqualTo(NAMESPACE);
+    assertThat(secret.at("/metadata/annotations/helm.sh~1resource-policy").asText())
+        .isEqualTo("keep");
+    assertThat(secret.path("data").fieldNames()).toIterable().containsExactly(key);
+    String encoded = secret.at("/data/" + key).asText();
+    assertThat(new String(Base64.getDecoder().decode(encoded), UTF_8))
+        .hasSize(48)
+        .matches("[A-Za-z0-9]+");
+    return encoded;
   }
 
   /** {@code variable} comes from key {@code key} of Secret {@code secret}, never a literal. */

@@ -1,5 +1,7 @@
 package io.nightshift.testsupport;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,11 +10,23 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 
 /** Workflow definitions for tests, as trees a test can change before sending. */
 public final class Definitions {
 
   public static final Path EXAMPLES = Path.of("examples");
+
+  /** Every workflow definition of {@code examples/}, in name order. */
+  public static List<Path> examples() throws IOException {
+    try (Stream<Path> files = Files.list(EXAMPLES)) {
+      List<Path> examples =
+          files.filter(file -> file.toString().endsWith(".yaml")).sorted().toList();
+      assertThat(examples).as("the examples in " + EXAMPLES).isNotEmpty();
+      return examples;
+    }
+  }
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final YAMLMapper YAML = new YAMLMapper();

@@ -16,7 +16,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -251,12 +250,7 @@ class JobPolicyIT {
 
   @Test
   void every_example_keeps_to_baseline() throws IOException {
-    List<Path> examples;
-    try (Stream<Path> files = Files.list(Definitions.EXAMPLES)) {
-      examples = files.filter(file -> file.toString().endsWith(".yaml")).sorted().toList();
-    }
-    assertThat(examples).isNotEmpty();
-    for (Path example : examples) {
+    for (Path example : Definitions.examples()) {
       JsonNode source = (JsonNode) Definitions.parseYaml(Files.readString(example));
       String url =
           "/api/v1/namespaces/"

@@ -205,28 +205,25 @@ class JobPolicyTest {
             JobPolicy.at(Level.RESTRICTED)
                 .check(workflow(NS, jobTemplateStep(tree(RESTRICTED_JOB)))))
         .isEmpty();
-    Map<String, Object> owner =
-        changed(
-            changed(
-                changed(RESTRICTED_JOB, "spec/hostPID", true),
-                "spec/volumes/0",
-                Map.of("name", "root", "hostPath", Map.of("path", "/"))),
-            C0 + "privileged",
-            true);
+    Map<String, Object> owner = nodeOwner();
     assertThat(JobPolicy.at(Level.PRIVILEGED).check(workflow(NS, jobTemplateStep(owner))))
         .isEmpty();
   }
 
+  /** A restricted Job turned into one that owns its node: host PID, a hostPath of /, privileged. */
+  private static Map<String, Object> nodeOwner() {
+    return changed(
+        changed(
+            changed(RESTRICTED_JOB, "spec/hostPID", true),
+            "spec/volumes/0",
+            Map.of("name", "root", "hostPath", Map.of("path", "/"))),
+        C0 + "privileged",
+        true);
+  }
+
   @Test
   void every_violation_of_a_step_is_reported_at_once() {
-    Map<String, Object> owner =
-        changed(
-            changed(
-                changed(RESTRICTED_JOB, "spec/hostPID", true),
-                "spec/volumes/0",
-                Map.of("name", "root", "hostPath", Map.of("path", "/"))),
-            C0 + "privileged",
-            true);
+    Map<String, Object> owner = nodeOwner();
     assertThat(JobPolicy.at(Level.BASELINE).check(workflow(NS, jobTemplateStep(owner))))
         .extracting(Violation::path)
         .containsExactlyInAnyOrder(

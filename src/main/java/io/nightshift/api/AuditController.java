@@ -6,18 +6,18 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
+import io.nightshift.security.AuditEvent;
+import io.nightshift.security.AuditLog;
 import io.nightshift.security.Role;
-import io.nightshift.store.AuditRepository;
-import io.nightshift.store.AuditRepository.AuditEvent;
 
 /** {@code GET /api/v1/audit}: the changes made through the API, newest first, for admins. */
 @Controller("/api/v1/audit")
 @Secured(Role.ADMIN_NAME)
 public class AuditController {
 
-  private final AuditRepository audit;
+  private final AuditLog audit;
 
-  public AuditController(AuditRepository audit) {
+  public AuditController(AuditLog audit) {
     this.audit = audit;
   }
 

@@ -11,8 +11,8 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.web.router.RouteAttributes;
-import io.nightshift.store.AuditRepository;
-import io.nightshift.store.AuditRepository.AuditEvent;
+import io.nightshift.security.AuditEvent;
+import io.nightshift.security.AuditLog;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -31,11 +31,11 @@ public class AuditFilter {
   private static final Logger LOG = LoggerFactory.getLogger(AuditFilter.class);
   private static final String ARRIVED = "nightshift.audit.arrived";
 
-  private final AuditRepository audit;
+  private final AuditLog audit;
   private final HttpClientAddressResolver addresses;
   private final Clock clock;
 
-  public AuditFilter(AuditRepository audit, HttpClientAddressResolver addresses, Clock clock) {
+  public AuditFilter(AuditLog audit, HttpClientAddressResolver addresses, Clock clock) {
     this.audit = audit;
     this.addresses = addresses;
     this.clock = clock;

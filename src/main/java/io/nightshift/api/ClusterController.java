@@ -5,8 +5,9 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.security.annotation.Secured;
 import io.nightshift.cluster.ClusterConfig;
 import io.nightshift.cluster.LeaderElector;
+import io.nightshift.cluster.Lease;
+import io.nightshift.cluster.LeaseStore;
 import io.nightshift.security.Role;
-import io.nightshift.store.LeaseRepository;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -20,12 +21,12 @@ public class ClusterController {
   private static final int NODE_LISTING_LEASES = 4;
 
   private final LeaderElector elector;
-  private final LeaseRepository leases;
+  private final LeaseStore leases;
   private final ClusterConfig config;
   private final Clock clock;
 
   public ClusterController(
-      LeaderElector elector, LeaseRepository leases, ClusterConfig config, Clock clock) {
+      LeaderElector elector, LeaseStore leases, ClusterConfig config, Clock clock) {
     this.elector = elector;
     this.leases = leases;
     this.config = config;
@@ -43,7 +44,7 @@ public class ClusterController {
   @Get
   public Cluster cluster() {
     Instant now = clock.instant();
-    LeaseRepository.Lease lease = leases.current();
+    Lease lease = leases.current();
     Leader leader =
         lease.holder() != null && lease.expiresAt().isAfter(now)
             ? new Leader(

@@ -5,8 +5,8 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.server.exceptions.ExceptionHandler;
+import io.nightshift.StoreUnavailableException;
 import io.nightshift.engine.RunService;
-import io.nightshift.store.Jdbc.StoreException;
 import io.nightshift.workflow.ConflictException;
 import io.nightshift.workflow.InvalidDefinitionException;
 import io.nightshift.workflow.MalformedDefinitionException;
@@ -129,12 +129,13 @@ final class ExceptionHandlers {
    */
   @Singleton
   @Produces(Problem.MEDIA_TYPE)
-  static class StoreUnavailable implements ExceptionHandler<StoreException, HttpResponse<Problem>> {
+  static class StoreUnavailable
+      implements ExceptionHandler<StoreUnavailableException, HttpResponse<Problem>> {
 
     private static final Logger LOG = LoggerFactory.getLogger(StoreUnavailable.class);
 
     @Override
-    public HttpResponse<Problem> handle(HttpRequest request, StoreException e) {
+    public HttpResponse<Problem> handle(HttpRequest request, StoreUnavailableException e) {
       LOG.warn("The database did not answer a request: {}", e.getMessage());
       return Problems.response(
               request,

@@ -13,9 +13,9 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.nightshift.security.Caller;
 import io.nightshift.security.Role;
+import io.nightshift.security.StoredToken;
+import io.nightshift.security.TokenStore;
 import io.nightshift.security.Tokens;
-import io.nightshift.store.TokenRepository;
-import io.nightshift.store.TokenRepository.StoredToken;
 import io.nightshift.workflow.ConflictException;
 import io.nightshift.workflow.Names;
 import io.nightshift.workflow.Violation;
@@ -38,10 +38,10 @@ public class TokenController {
 
   static final int MAX_SCOPES = 100;
 
-  private final TokenRepository tokens;
+  private final TokenStore tokens;
   private final Clock clock;
 
-  public TokenController(TokenRepository tokens, Clock clock) {
+  public TokenController(TokenStore tokens, Clock clock) {
     this.tokens = tokens;
     this.clock = clock;
   }

@@ -1,8 +1,6 @@
 package io.nightshift.cluster;
 
 import io.micronaut.context.annotation.Context;
-import io.nightshift.store.LeaseRepository;
-import io.nightshift.store.LeaseRepository.Lease;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import java.time.Clock;
@@ -27,7 +25,7 @@ public class LeaderElector {
   /** What this node knows of its leadership after its last tick. */
   public record Standing(boolean leader, Optional<Lease> lease) {}
 
-  private final LeaseRepository leases;
+  private final LeaseStore leases;
   private final NodeIdentity node;
   private final ClusterConfig config;
   private final Clock clock;
@@ -35,8 +33,7 @@ public class LeaderElector {
   private volatile Standing standing = new Standing(false, Optional.empty());
   private ScheduledExecutorService loop;
 
-  public LeaderElector(
-      LeaseRepository leases, NodeIdentity node, ClusterConfig config, Clock clock) {
+  public LeaderElector(LeaseStore leases, NodeIdentity node, ClusterConfig config, Clock clock) {
     this.leases = leases;
     this.node = node;
     this.config = config;

@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micronaut.context.annotation.Context;
 import io.nightshift.cluster.LeaderElector;
-import io.nightshift.store.Jdbc;
 import io.nightshift.workflow.cron.CronSchedule;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
@@ -45,13 +44,13 @@ public class StoredMetrics implements MultiCollector {
 
   private static final Logger LOG = LoggerFactory.getLogger(StoredMetrics.class);
 
-  private final Jdbc jdbc;
+  private final DataSource dataSource;
   private final Clock clock;
   private final LeaderElector elector;
 
   public StoredMetrics(
       DataSource dataSource, MeterRegistry registry, LeaderElector elector, Clock clock) {
-    this.jdbc = new Jdbc(dataSource);
+    this.dataSource = dataSource;
     this.clock = clock;
     this.elector = elector;
     if (registry instanceof PrometheusMeterRegistry prometheus) {
@@ -74,48 +73,57 @@ public class StoredMetrics implements MultiCollector {
     if (!elector.isLeader()) {
       return new MetricSnapshots();
     }
-    try {
-      return jdbc.inTransaction(
-          connection -> {
-            List<MetricSnapshot> snapshots = new ArrayList<>();
-            Map<String, List<MetricsStore.Row>> byName = new LinkedHashMap<>();
-            for (MetricsStore.Row row : MetricsStore.all(connection)) {
-              byName.computeIfAbsent(row.name(), name -> new ArrayList<>()).add(row);
-            }
-            for (Metrics.Meter meter : Metrics.STORED) {
-              snapshots.add(snapshot(meter, byName));
-            }
-            snapshots.add(
-                gauge(
-                    Metrics.RUNS_ACTIVE,
-                    query(
-                        connection,
-                        "SELECT w.namespace, w.name, count(r.id) FROM workflows w LEFT JOIN runs r"
-                            + " ON r.namespace = w.namespace AND r.workflow = w.name AND r.status"
-                            + " IN ('Pending', 'Running') GROUP BY w.namespace, w.name")));
-            snapshots.add(
-                gauge(
-                    Metrics.STEPS_WAITING,
-                    query(
-                        connection,
-                        "SELECT r.namespace, r.workflow, count(*) FROM runs r JOIN run_steps s ON"
-                            + " s.run_id = r.id WHERE r.status IN ('Pending', 'Running') AND"
-                            + " s.status = 'Pending' AND s.reason = 'WaitingForCapacity'"
-                            + " GROUP BY r.namespace, r.workflow")));
-            snapshots.add(
-                gauge(
-                    Metrics.NEXT_RUN,
-                    query(
-                        connection,
-                        "SELECT job_group, job_name, next_fire_time / 1000.0 FROM qrtz_triggers"
-                            + " WHERE sched_name = 'nightshift' AND next_fire_time > 0")));
-            snapshots.add(gauge(Metrics.SCHEDULE_INTERVAL, intervals(connection)));
-            return new MetricSnapshots(snapshots);
-          });
-    } catch (RuntimeException e) {
+    // One read-only transaction, so that every meter of a scrape describes the same moment.
+    try (java.sql.Connection connection = dataSource.getConnection()) {
+      connection.setReadOnly(true);
+      connection.setAutoCommit(false);
+      connection.setTransactionIsolation(java.sql.Connection.TRANSACTION_REPEATABLE_READ);
+      try {
+        return read(connection);
+      } finally {
+        connection.rollback();
+      }
+    } catch (SQLException | RuntimeException e) {
       LOG.warn("Could not read the stored metrics: {}", e.toString());
       return new MetricSnapshots();
     }
+  }
+
+  private MetricSnapshots read(java.sql.Connection connection) throws SQLException {
+    List<MetricSnapshot> snapshots = new ArrayList<>();
+    Map<String, List<MetricsStore.Row>> byName = new LinkedHashMap<>();
+    for (MetricsStore.Row row : MetricsStore.all(connection)) {
+      byName.computeIfAbsent(row.name(), name -> new ArrayList<>()).add(row);
+    }
+    for (Metrics.Meter meter : Metrics.STORED) {
+      snapshots.add(snapshot(meter, byName));
+    }
+    snapshots.add(
+        gauge(
+            Metrics.RUNS_ACTIVE,
+            query(
+                connection,
+                "SELECT w.namespace, w.name, count(r.id) FROM workflows w LEFT JOIN runs r"
+                    + " ON r.namespace = w.namespace AND r.workflow = w.name AND r.status"
+                    + " IN ('Pending', 'Running') GROUP BY w.namespace, w.name")));
+    snapshots.add(
+        gauge(
+            Metrics.STEPS_WAITING,
+            query(
+                connection,
+                "SELECT r.namespace, r.workflow, count(*) FROM runs r JOIN run_steps s ON"
+                    + " s.run_id = r.id WHERE r.status IN ('Pending', 'Running') AND"
+                    + " s.status = 'Pending' AND s.reason = 'WaitingForCapacity'"
+                    + " GROUP BY r.namespace, r.workflow")));
+    snapshots.add(
+        gauge(
+            Metrics.NEXT_RUN,
+            query(
+                connection,
+                "SELECT job_group, job_name, next_fire_time / 1000.0 FROM qrtz_triggers"
+                    + " WHERE sched_name = 'nightshift' AND next_fire_time > 0")));
+    snapshots.add(gauge(Metrics.SCHEDULE_INTERVAL, intervals(connection)));
+    return new MetricSnapshots(snapshots);
   }
 
   @Override

@@ -4,8 +4,6 @@ import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.exceptions.ConfigurationException;
 import io.nightshift.store.DatasourceConfig;
-import io.nightshift.store.TokenRepository;
-import io.nightshift.store.TokenRepository.StoredToken;
 import jakarta.annotation.PostConstruct;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,14 +34,14 @@ public class AdminTokenBootstrap {
 
   private static final Logger LOG = LoggerFactory.getLogger(AdminTokenBootstrap.class);
 
-  private final TokenRepository tokens;
+  private final TokenStore tokens;
   private final DatasourceConfig datasource;
   private final String configured;
   private final Path dataDir;
   private final Clock clock;
 
   public AdminTokenBootstrap(
-      TokenRepository tokens,
+      TokenStore tokens,
       DatasourceConfig datasource,
       @Value("${nightshift.admin-token:}") String configured,
       @Value("${nightshift.data-dir:./nightshift-data}") Path dataDir,

@@ -5,8 +5,6 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.token.validator.TokenValidator;
-import io.nightshift.store.TokenRepository;
-import io.nightshift.store.TokenRepository.StoredToken;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -24,14 +22,12 @@ import org.reactivestreams.Publisher;
 @Singleton
 public class ApiTokenValidator implements TokenValidator<HttpRequest<?>> {
 
-  private final TokenRepository tokens;
+  private final TokenStore tokens;
   private final ExecutorService blocking;
   private final Clock clock;
 
   public ApiTokenValidator(
-      TokenRepository tokens,
-      @Named(TaskExecutors.BLOCKING) ExecutorService blocking,
-      Clock clock) {
+      TokenStore tokens, @Named(TaskExecutors.BLOCKING) ExecutorService blocking, Clock clock) {
     this.tokens = tokens;
     this.blocking = blocking;
     this.clock = clock;

@@ -3,8 +3,6 @@ package io.nightshift.security;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.exceptions.ConfigurationException;
-import io.nightshift.store.TokenRepository;
-import io.nightshift.store.TokenRepository.StoredToken;
 import jakarta.annotation.PostConstruct;
 import java.time.Clock;
 import java.util.List;
@@ -27,13 +25,13 @@ public class MetricsTokenBootstrap {
   private static final String VARIABLE = "NIGHTSHIFT_METRICS_TOKEN";
   private static final Logger LOG = LoggerFactory.getLogger(MetricsTokenBootstrap.class);
 
-  private final TokenRepository tokens;
+  private final TokenStore tokens;
   private final MetricsTokenConfig config;
   private final String adminToken;
   private final Clock clock;
 
   public MetricsTokenBootstrap(
-      TokenRepository tokens,
+      TokenStore tokens,
       MetricsTokenConfig config,
       @Value("${nightshift.admin-token:}") String adminToken,
       Clock clock) {

@@ -1,17 +1,18 @@
 package io.nightshift.store;
 
+import io.nightshift.security.AuditEvent;
+import io.nightshift.security.AuditLog;
 import jakarta.inject.Singleton;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Types;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 
 /** The audit trail: one row per change made through the API. */
 @Singleton
-public class AuditRepository {
+public class AuditRepository implements AuditLog {
 
   private final Jdbc jdbc;
 
@@ -19,27 +20,7 @@ public class AuditRepository {
     this.jdbc = new Jdbc(dataSource);
   }
 
-  /**
-   * One change.
-   *
-   * @param id assigned by the database; 0 before the event is stored
-   * @param actor who: {@code token:<name>} or {@code oidc:<subject>}
-   * @param action what, e.g. {@code workflow.apply}
-   * @param target on what: the request's path
-   * @param status the HTTP status it was answered with
-   * @param address the client's address
-   * @param detail what else is worth knowing, e.g. the run it created; may be null
-   */
-  public record AuditEvent(
-      long id,
-      Instant at,
-      String actor,
-      String action,
-      String target,
-      int status,
-      String address,
-      String detail) {}
-
+  @Override
   public void insert(AuditEvent event) {
     jdbc.inTransaction(
         connection -> {
@@ -63,7 +44,7 @@ public class AuditRepository {
         });
   }
 
-  /** Up to {@code limit} events, newest first, older than event {@code beforeId} when given. */
+  @Override
   public List<AuditEvent> page(Long beforeId, int limit) {
     return jdbc.inTransaction(
         connection -> {

@@ -1,5 +1,6 @@
 package io.nightshift.store;
 
+import io.nightshift.StoreUnavailableException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -45,7 +46,7 @@ public final class Jdbc {
         CURRENT.set(outer);
       }
     } catch (SQLException e) {
-      throw new StoreException(e);
+      throw new StoreUnavailableException(e.getMessage(), e);
     }
   }
 
@@ -56,12 +57,5 @@ public final class Jdbc {
 
   public static Timestamp timestamp(Instant instant) {
     return Timestamp.from(instant);
-  }
-
-  /** A failure of the database itself, as opposed to a rule of the domain. */
-  public static final class StoreException extends RuntimeException {
-    public StoreException(SQLException cause) {
-      super(cause.getMessage(), cause);
-    }
   }
 }

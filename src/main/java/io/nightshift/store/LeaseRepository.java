@@ -1,5 +1,8 @@
 package io.nightshift.store;
 
+import io.nightshift.cluster.Lease;
+import io.nightshift.cluster.LeaseStore;
+import io.nightshift.cluster.Node;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,7 +17,7 @@ import javax.sql.DataSource;
 
 /** The leader lease row and the node heartbeats; each change is one atomic statement. */
 @Singleton
-public class LeaseRepository {
+public class LeaseRepository implements LeaseStore {
 
   static final String LEASE = "engine";
 
@@ -24,21 +27,12 @@ public class LeaseRepository {
     this.jdbc = new Jdbc(dataSource);
   }
 
-  /** The lease as stored: who holds it since when, until when, under which fencing token. */
-  public record Lease(String holder, Instant acquiredAt, Instant expiresAt, long fencingToken) {
-    public boolean heldBy(String node, Instant now) {
-      return node.equals(holder) && expiresAt.isAfter(now);
-    }
-  }
-
-  /** A node and when it last checked in. */
-  public record Node(String id, Instant startedAt, Instant lastSeen) {}
-
   /**
    * Takes the lease for {@code node} when it is free, expired or already {@code node}'s, and
    * extends it to {@code expiresAt}. The token grows only when the holder changes. Returns the
    * lease when {@code node} holds it now; empty when another node holds it unexpired.
    */
+  @Override
   public Optional<Lease> acquireOrRenew(String node, Instant now, Instant expiresAt) {
     return jdbc.inTransaction(
         connection -> {
@@ -68,6 +62,7 @@ public class LeaseRepository {
   }
 
   /** Gives the lease up at once, so that another node need not wait for it to expire. */
+  @Override
   public void release(String node, Instant now) {
     jdbc.inTransaction(
         connection -> {
@@ -83,6 +78,7 @@ public class LeaseRepository {
         });
   }
 
+  @Override
   public Lease current() {
     return jdbc.inTransaction(
         connection -> {
@@ -118,6 +114,7 @@ public class LeaseRepository {
     }
   }
 
+  @Override
   public void heartbeat(String node, Instant startedAt, Instant now) {
     jdbc.inTransaction(
         connection -> {
@@ -135,6 +132,7 @@ public class LeaseRepository {
   }
 
   /** Nodes seen at or after {@code since}, by id. */
+  @Override
   public List<Node> nodesSeenSince(Instant since) {
     return jdbc.inTransaction(
         connection -> {

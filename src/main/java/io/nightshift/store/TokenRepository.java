@@ -1,5 +1,7 @@
 package io.nightshift.store;
 
+import io.nightshift.security.StoredToken;
+import io.nightshift.security.TokenStore;
 import jakarta.inject.Singleton;
 import java.sql.Array;
 import java.sql.Connection;
@@ -17,7 +19,7 @@ import javax.sql.DataSource;
 
 /** The API tokens: stored by the hash of their value, never the value itself. */
 @Singleton
-public class TokenRepository {
+public class TokenRepository implements TokenStore {
 
   private static final String COLUMNS =
       "name, role, namespaces, created_at, created_by, expires_at, last_used_at";
@@ -32,25 +34,10 @@ public class TokenRepository {
   }
 
   /**
-   * A token as stored, without its hash.
-   *
-   * @param namespaces the only namespaces it sees; empty for all
-   * @param expiresAt when it stops working; null for never
-   * @param lastUsedAt when it was last used, to the minute; null if never
-   */
-  public record StoredToken(
-      String name,
-      String role,
-      List<String> namespaces,
-      Instant createdAt,
-      String createdBy,
-      Instant expiresAt,
-      Instant lastUsedAt) {}
-
-  /**
    * The unexpired token whose value hashes to {@code hash}, noting that it is used {@code now}
    * (written at most once a minute, so that reads stay reads).
    */
+  @Override
   public Optional<StoredToken> use(String hash, Instant now) {
     return jdbc.inTransaction(
         connection -> {
@@ -83,6 +70,7 @@ public class TokenRepository {
   }
 
   /** Every token, by name. */
+  @Override
   public List<StoredToken> list() {
     return jdbc.inTransaction(
         connection -> {
@@ -100,6 +88,7 @@ public class TokenRepository {
   }
 
   /** Stores a new token; false, and nothing changed, when one of that name exists. */
+  @Override
   public boolean create(StoredToken token, String hash) {
     return jdbc.inTransaction(
         connection -> {
@@ -118,6 +107,7 @@ public class TokenRepository {
    * Makes {@code token} hold the value that hashes to {@code hash}, creating or replacing it: how
    * the configured admin token is installed at every start.
    */
+  @Override
   public void put(StoredToken token, String hash) {
     jdbc.inTransaction(
         connection -> {
@@ -139,6 +129,7 @@ public class TokenRepository {
   }
 
   /** Deletes the token; false when there is none of that name. */
+  @Override
   public boolean delete(String name) {
     return jdbc.inTransaction(
         connection -> {

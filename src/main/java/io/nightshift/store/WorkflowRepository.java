@@ -1,5 +1,7 @@
 package io.nightshift.store;
 
+import io.nightshift.workflow.StoredWorkflow;
+import io.nightshift.workflow.WorkflowStore;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,7 +17,7 @@ import javax.sql.DataSource;
 
 /** The workflows table. Every change reads and writes its row in one transaction. */
 @Singleton
-public class WorkflowRepository {
+public class WorkflowRepository implements WorkflowStore {
 
   private static final String COLUMNS =
       "namespace, name, uid, generation, resource_version, definition::text AS definition,"
@@ -27,6 +29,7 @@ public class WorkflowRepository {
     this.jdbc = new Jdbc(dataSource);
   }
 
+  @Override
   public Optional<StoredWorkflow> find(String namespace, String name) {
     return jdbc.inTransaction(connection -> select(connection, namespace, name, false));
   }
@@ -36,6 +39,7 @@ public class WorkflowRepository {
    *
    * @param namespaces only these namespaces, or all when null
    */
+  @Override
   public List<StoredWorkflow> list(
       Collection<String> namespaces, String afterNamespace, String afterName, int limit) {
     StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM workflows WHERE true");
@@ -73,9 +77,6 @@ public class WorkflowRepository {
         });
   }
 
-  /** The outcome of {@link #change}. */
-  public record Change(StoredWorkflow row, boolean created, boolean changed) {}
-
   /**
    * Reads the row (locked), lets {@code decide} compute its new state, and writes it: an insert
    * when there was none, an update when it differs, nothing when it is the same. {@code decide} may
@@ -90,6 +91,7 @@ public class WorkflowRepository {
    * As {@link #change(String, String, Function)}, then calls {@code afterWrite} inside the same
    * transaction when something was written: what it does commits or rolls back with the change.
    */
+  @Override
   public Change change(
       String namespace,
       String name,
@@ -135,6 +137,7 @@ public class WorkflowRepository {
    * Deletes the row, and its runs with it; {@code beforeDelete} and {@code afterDelete} run in the
    * same transaction when there is a row, before and after the delete.
    */
+  @Override
   public boolean delete(
       String namespace, String name, Runnable beforeDelete, Runnable afterDelete) {
     return jdbc.inTransaction(

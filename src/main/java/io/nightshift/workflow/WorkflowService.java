@@ -1,7 +1,5 @@
 package io.nightshift.workflow;
 
-import io.nightshift.store.StoredWorkflow;
-import io.nightshift.store.WorkflowRepository;
 import io.nightshift.workflow.DefinitionCodec.Format;
 import io.nightshift.workflow.cron.CronSchedule;
 import io.nightshift.workflow.policy.JobPolicy;
@@ -24,7 +22,7 @@ import java.util.UUID;
 @Singleton
 public class WorkflowService {
 
-  private final WorkflowRepository repository;
+  private final WorkflowStore repository;
   private final DefinitionCodec codec;
   private final WorkflowValidator validator = new WorkflowValidator();
   private final JobPolicy policy;
@@ -32,7 +30,7 @@ public class WorkflowService {
   private final List<WorkflowChangeListener> listeners;
 
   public WorkflowService(
-      WorkflowRepository repository,
+      WorkflowStore repository,
       DefinitionCodec codec,
       JobPolicy policy,
       Clock clock,
@@ -68,7 +66,7 @@ public class WorkflowService {
     String expectedVersion = workflow.metadata().resourceVersion();
     Workflow definition = workflow.withMetadata(workflow.metadata().userFields());
     String json = codec.writeJson(definition);
-    WorkflowRepository.Change change =
+    WorkflowStore.Change change =
         repository.change(
             namespace,
             name,
@@ -132,7 +130,7 @@ public class WorkflowService {
 
   /** Sets {@code spec.suspend}; a no-op when it already has that value. */
   public Workflow setSuspended(String namespace, String name, boolean suspend) {
-    WorkflowRepository.Change change =
+    WorkflowStore.Change change =
         repository.change(
             namespace,
             name,
@@ -234,7 +232,7 @@ public class WorkflowService {
         now);
   }
 
-  private void notifyApplied(WorkflowRepository.Change change) {
+  private void notifyApplied(WorkflowStore.Change change) {
     Workflow workflow = toWorkflow(change.row());
     listeners.forEach(listener -> listener.applied(workflow));
   }

@@ -1,4 +1,4 @@
-package io.nightshift.store;
+package io.nightshift.workflow;
 
 import java.time.Instant;
 import java.util.UUID;

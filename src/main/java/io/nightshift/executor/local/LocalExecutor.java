@@ -100,11 +100,19 @@ public class LocalExecutor implements Executor {
           Result.failure("NotRunnableLocally", "the local executor needs a command or args"));
       return;
     }
-    if (adopt(launch, onEnd)) {
-      return; // launched before, by this node or one that was leader then
+    String key = key(launch.namespace(), launch.name());
+    Watch current = watched.get(key);
+    if (current != null) {
+      current.onEnd().set(onEnd); // launched before by this node
+      return;
     }
+    // One look at the files serves both adopt (this run's) and the leftover check (another's).
     Path dir = steps.resolve(launch.namespace());
     Optional<LocalProcess> leftover = LocalProcess.find(dir, launch.name());
+    if (leftover.isPresent() && leftover.get().runId().equals(launch.runId())) {
+      watch(key, leftover.get(), onEnd); // launched before, by a node that was leader then
+      return;
+    }
     if (leftover.isPresent()) {
       if (leftover.get().alive()) {
         onEnd.accept(
@@ -130,7 +138,7 @@ public class LocalExecutor implements Executor {
       return;
     }
     launchLag.launched(launch);
-    watch(key(launch.namespace(), launch.name()), process, onEnd);
+    watch(key, process, onEnd);
   }
 
   /** Attempts are named per workflow, and a workflow's name is unique in its namespace only. */

@@ -1,6 +1,7 @@
 package io.nightshift.executor;
 
 import io.nightshift.workflow.Step;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -13,10 +14,28 @@ import java.util.function.Consumer;
 public interface Executor extends AutoCloseable {
 
   /**
-   * One attempt of one step: its deterministic name, the run it belongs to, its definition and its
-   * whole environment.
+   * One attempt of one step: its deterministic name, the run it belongs to, its definition, its
+   * whole environment, and when the engine decided that it starts ({@code admitted}), from which
+   * the executor measures its launch lag.
    */
-  record Launch(String name, String runId, String namespace, Step step, Map<String, String> env) {}
+  record Launch(
+      String name,
+      String runId,
+      String namespace,
+      Step step,
+      Map<String, String> env,
+      Instant admitted) {
+
+    /** An attempt admitted now. */
+    public Launch(String name, String runId, String namespace, Step step, Map<String, String> env) {
+      this(name, runId, namespace, step, env, Instant.now());
+    }
+
+    /** The workflow the attempt belongs to, as its injected {@code NIGHTSHIFT_WORKFLOW} says. */
+    public String workflow() {
+      return env.get("NIGHTSHIFT_WORKFLOW");
+    }
+  }
 
   /** How an attempt ended; reason and message say why when it did not succeed. */
   record Result(boolean succeeded, String reason, String message) {

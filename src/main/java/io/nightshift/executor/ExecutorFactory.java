@@ -14,6 +14,7 @@ import io.nightshift.executor.local.LocalProcess;
 import io.nightshift.workflow.policy.JobPolicy;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -39,18 +40,20 @@ class ExecutorFactory {
       KubernetesConfig kubernetes,
       JobPolicy policy,
       LocalConfig localConfig,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      Clock clock) {
+    LaunchLag launchLag = new LaunchLag(registry, clock);
     return switch (kind) {
-      case "local" -> local(kind, dataDir, localConfig);
-      case "kubernetes" -> kubernetes(kind, kubernetes, policy, registry, "chosen");
+      case "local" -> local(kind, dataDir, localConfig, launchLag);
+      case "kubernetes" -> kubernetes(kind, kubernetes, policy, registry, launchLag, "chosen");
       case "auto" -> {
         Optional<String> why =
             kubernetes.apiUrl() != null && !kubernetes.apiUrl().isBlank()
                 ? Optional.of("nightshift.kubernetes.api-url is set")
                 : KubernetesClients.detect();
         yield why.isPresent()
-            ? kubernetes(kind, kubernetes, policy, registry, why.get())
-            : local(kind, dataDir, localConfig);
+            ? kubernetes(kind, kubernetes, policy, registry, launchLag, why.get())
+            : local(kind, dataDir, localConfig, launchLag);
       }
       default ->
           throw new ConfigurationException(
@@ -58,7 +61,8 @@ class ExecutorFactory {
     };
   }
 
-  private static Executor local(String kind, Path dataDir, LocalConfig config) {
+  private static Executor local(
+      String kind, Path dataDir, LocalConfig config, LaunchLag launchLag) {
     boolean root = isRoot();
     Optional<LocalProcess.RunAs> runAs = Optional.empty();
     if (config.runAs() != null && !config.runAs().isBlank()) {
@@ -93,7 +97,7 @@ class ExecutorFactory {
               + " may see and signal other namespaces' steps{}",
           runAs.isEmpty() ? ", read their logs and read the server's secrets" : "");
     }
-    return new LocalExecutor(dataDir, runAs, config.allowScopedAdmins());
+    return new LocalExecutor(dataDir, runAs, config.allowScopedAdmins(), launchLag);
   }
 
   /** Whether this JVM runs as root (uid 0). */
@@ -102,7 +106,12 @@ class ExecutorFactory {
   }
 
   private static Executor kubernetes(
-      String kind, KubernetesConfig config, JobPolicy policy, MeterRegistry registry, String why) {
+      String kind,
+      KubernetesConfig config,
+      JobPolicy policy,
+      MeterRegistry registry,
+      LaunchLag launchLag,
+      String why) {
     Set<String> namespaces =
         new LinkedHashSet<>(
             config.namespaces() == null || config.namespaces().isEmpty()
@@ -110,15 +119,22 @@ class ExecutorFactory {
                 : config.namespaces());
     namespaces.removeIf(String::isBlank);
     LOG.info(
-        "Executor: kubernetes (nightshift.executor={}, {}): steps run as Jobs in {}",
+        "Executor: kubernetes (nightshift.executor={}, {}): steps run as Jobs in {}; at most {}"
+            + " API requests a second (burst {}), {} Job creators",
         kind,
         why,
-        namespaces.contains("*") ? "every namespace" : String.join(", ", namespaces));
+        namespaces.contains("*") ? "every namespace" : String.join(", ", namespaces),
+        config.qps(),
+        config.burst(),
+        config.creators());
+    KubernetesClients.Clients clients = KubernetesClients.clients(config, registry);
     return new KubernetesExecutor(
-        KubernetesClients.client(config, registry),
-        KubernetesClients.watching(config, registry),
+        clients.requests(),
+        clients.watching(),
         namespaces,
         config.createRetryLimit(),
-        policy);
+        policy,
+        config.creators(),
+        launchLag);
   }
 }

@@ -32,6 +32,14 @@ public final class Metrics {
   static final List<Double> LAG_BUCKETS =
       List.of(0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0, 900.0);
 
+  /**
+   * A local process starts in milliseconds, a Job in tens of them; seconds mean the rate limit or
+   * the API server holds launches back.
+   */
+  static final List<Double> LAUNCH_LAG_BUCKETS =
+      List.of(
+          0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0, 900.0);
+
   public static final Meter RUNS =
       new Meter(
           "nightshift_runs",
@@ -82,6 +90,21 @@ public final class Metrics {
           "From a scheduled run's scheduled time to its first step launched",
           List.of("namespace", "workflow"),
           LAG_BUCKETS);
+
+  /**
+   * Recorded by the executor on the node that launches, in memory (executors never touch the
+   * database): it counts from that node's start, and a new leader starts from zero.
+   */
+  public static final Meter STEP_LAUNCH_LAG =
+      new Meter(
+          "nightshift_step_launch_lag_seconds",
+          Type.HISTOGRAM,
+          "From a step attempt admitted to launch to its Job created (or adopted after 409) or its"
+              + " local process started: time spent waiting for a Job creator, the Kubernetes API"
+              + " rate limit and the API server",
+          List.of("namespace", "workflow"),
+          LAUNCH_LAG_BUCKETS);
+
   public static final Meter MISSED_RUNS =
       new Meter(
           "nightshift_missed_runs",

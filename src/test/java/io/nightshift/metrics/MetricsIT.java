@@ -101,6 +101,23 @@ class MetricsIT {
 
       Scrape scrape = Scrape.of(node);
       assertContract(scrape, succeeded);
+      // Launch lag is the launching node's own: it is not in the stored contract a new leader has.
+      assertThat(
+              scrape.value(
+                  "nightshift_step_launch_lag_seconds_count", "namespace", NS, "workflow", "good"))
+          .as("both processes of the good run were started")
+          .isEqualTo(2.0);
+      assertThat(
+              scrape.value(
+                  "nightshift_step_launch_lag_seconds_bucket",
+                  "namespace",
+                  NS,
+                  "workflow",
+                  "good",
+                  "le",
+                  "0.005"))
+          .as("a bucket of Metrics.STEP_LAUNCH_LAG, in seconds")
+          .isNotNull();
       assertThat(scrape.value("nightshift_leader", "node", "first")).isEqualTo(1.0);
       assertThat(scrape.text())
           .contains("jvm_memory_used_bytes")

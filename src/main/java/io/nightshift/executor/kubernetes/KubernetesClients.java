@@ -33,23 +33,35 @@ public final class KubernetesClients {
   }
 
   /**
-   * A client for requests, which time out after {@link KubernetesConfig#requestTimeout()} (the
-   * ClientBuilder sets no read timeout of its own); its requests are counted.
+   * The two clients of one node, which share one rate limit ({@link KubernetesConfig#qps()}, {@link
+   * KubernetesConfig#burst()}) and count every request they make.
+   *
+   * @param requests for requests, which time out after {@link KubernetesConfig#requestTimeout()}
+   *     (the ClientBuilder sets no read timeout of its own)
+   * @param watching for watches, which stay open: no read timeout
    */
-  public static ApiClient client(KubernetesConfig config, MeterRegistry registry) {
-    return counted(builder(config).setReadTimeout(config.requestTimeout()).build(), registry);
+  public record Clients(ApiClient requests, ApiClient watching) {}
+
+  /** The clients of this node, with a fresh rate limit. */
+  public static Clients clients(KubernetesConfig config, MeterRegistry registry) {
+    TokenBucket bucket = new TokenBucket(config.qps(), config.burst(), System::nanoTime);
+    return new Clients(
+        limitedAndCounted(
+            builder(config).setReadTimeout(config.requestTimeout()).build(), bucket, registry),
+        limitedAndCounted(builder(config).setReadTimeout(Duration.ZERO).build(), bucket, registry));
   }
 
-  /** A client for watches, which stay open: no read timeout. */
-  public static ApiClient watching(KubernetesConfig config, MeterRegistry registry) {
-    return counted(builder(config).setReadTimeout(Duration.ZERO).build(), registry);
-  }
-
-  private static ApiClient counted(ApiClient client, MeterRegistry registry) {
+  /**
+   * The limit comes first, so that a request waiting for its token is not counted yet and a 429
+   * retried takes a token again.
+   */
+  private static ApiClient limitedAndCounted(
+      ApiClient client, TokenBucket bucket, MeterRegistry registry) {
     return client.setHttpClient(
         client
             .getHttpClient()
             .newBuilder()
+            .addInterceptor(new RateLimitInterceptor(bucket))
             .addInterceptor(new ApiRequestCounter(registry))
             .build());
   }

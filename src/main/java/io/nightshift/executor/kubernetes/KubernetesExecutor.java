@@ -17,6 +17,7 @@ import io.kubernetes.client.openapi.models.V1JobList;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1Status;
 import io.nightshift.executor.Executor;
+import io.nightshift.executor.LaunchLag;
 import io.nightshift.executor.StepLog;
 import io.nightshift.workflow.Violation;
 import io.nightshift.workflow.policy.JobPolicy;
@@ -71,6 +72,7 @@ public class KubernetesExecutor implements Executor {
   private final Map<String, SharedIndexInformer<V1Job>> informers = new LinkedHashMap<>();
   private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
   private final ExecutorService creators;
+  private final LaunchLag launchLag;
   private volatile boolean closed;
 
   /** An attempt whose end this node reports, to whichever callback the engine gave last. */
@@ -79,6 +81,7 @@ public class KubernetesExecutor implements Executor {
     final String name;
     final String runId;
     final String step;
+    final Launch launch;
     final AtomicReference<Consumer<Result>> onEnd;
     final AtomicBoolean ended = new AtomicBoolean();
 
@@ -87,6 +90,7 @@ public class KubernetesExecutor implements Executor {
       this.name = launch.name();
       this.runId = launch.runId();
       this.step = launch.step().name();
+      this.launch = launch;
       this.onEnd = new AtomicReference<>(onEnd);
     }
   }
@@ -97,22 +101,27 @@ public class KubernetesExecutor implements Executor {
    * @param namespaces where Jobs may be created; {@code *} for every namespace
    * @param retryLimit how long a create is retried while the API server fails or throttles
    * @param policy what the pods of a step may do, checked again before each Job is built
+   * @param creators how many threads create Jobs at once
+   * @param launchLag where the time from admission to Job created goes
    */
   public KubernetesExecutor(
       ApiClient client,
       ApiClient watching,
       Set<String> namespaces,
       Duration retryLimit,
-      JobPolicy policy) {
+      JobPolicy policy,
+      int creators,
+      LaunchLag launchLag) {
     this.client = client;
     this.batch = new BatchV1Api(client);
     this.core = new CoreV1Api(client);
     this.namespaces = Set.copyOf(namespaces);
     this.retryLimit = retryLimit;
     this.policy = policy;
+    this.launchLag = launchLag;
     this.creators =
         Executors.newFixedThreadPool(
-            4,
+            creators,
             runnable -> {
               Thread thread = new Thread(runnable, "nightshift-job-create");
               thread.setDaemon(true);
@@ -208,6 +217,7 @@ public class KubernetesExecutor implements Executor {
       try {
         batch.createNamespacedJob(attempt.namespace, job).execute();
         LOG.info("Created Job {}/{}", attempt.namespace, attempt.name);
+        launchLag.launched(attempt.launch);
         reportIfEnded(attempt, cached(attempt.namespace, attempt.name));
         return;
       } catch (ApiException e) {
@@ -275,6 +285,7 @@ public class KubernetesExecutor implements Executor {
       return true;
     }
     LOG.info("Adopted Job {}/{}: it exists already", attempt.namespace, attempt.name);
+    launchLag.launched(attempt.launch);
     reportIfEnded(attempt, Optional.of(existing));
     return true;
   }

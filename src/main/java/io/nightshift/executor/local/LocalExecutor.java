@@ -1,6 +1,7 @@
 package io.nightshift.executor.local;
 
 import io.nightshift.executor.Executor;
+import io.nightshift.executor.LaunchLag;
 import io.nightshift.executor.StepLog;
 import io.nightshift.workflow.EnvVar;
 import io.nightshift.workflow.Step;
@@ -40,6 +41,7 @@ public class LocalExecutor implements Executor {
   private final Path steps;
   private final Optional<LocalProcess.RunAs> runAs;
   private final boolean allowScopedAdmins;
+  private final LaunchLag launchLag;
   private final Map<String, Watch> watched = new ConcurrentHashMap<>();
   private volatile boolean stopped;
 
@@ -48,18 +50,23 @@ public class LocalExecutor implements Executor {
 
   /** Steps as the server's user; namespace-scoped admins may not define workflows. */
   public LocalExecutor(Path dataDir) {
-    this(dataDir, Optional.empty(), false);
+    this(dataDir, Optional.empty(), false, LaunchLag.none());
   }
 
   /**
    * @param runAs the user steps run as; empty: the server's user
    * @param allowScopedAdmins whether admins confined to some namespaces may define workflows
+   * @param launchLag where the time from admission to process started goes
    */
   public LocalExecutor(
-      Path dataDir, Optional<LocalProcess.RunAs> runAs, boolean allowScopedAdmins) {
+      Path dataDir,
+      Optional<LocalProcess.RunAs> runAs,
+      boolean allowScopedAdmins,
+      LaunchLag launchLag) {
     this.steps = dataDir.resolve("steps");
     this.runAs = runAs;
     this.allowScopedAdmins = allowScopedAdmins;
+    this.launchLag = launchLag;
     try {
       LocalProcess.privateDirectory(steps);
     } catch (java.io.IOException e) {
@@ -93,11 +100,19 @@ public class LocalExecutor implements Executor {
           Result.failure("NotRunnableLocally", "the local executor needs a command or args"));
       return;
     }
-    if (adopt(launch, onEnd)) {
-      return; // launched before, by this node or one that was leader then
+    String key = key(launch.namespace(), launch.name());
+    Watch current = watched.get(key);
+    if (current != null) {
+      current.onEnd().set(onEnd); // launched before by this node
+      return;
     }
+    // One look at the files serves both adopt (this run's) and the leftover check (another's).
     Path dir = steps.resolve(launch.namespace());
     Optional<LocalProcess> leftover = LocalProcess.find(dir, launch.name());
+    if (leftover.isPresent() && leftover.get().runId().equals(launch.runId())) {
+      watch(key, leftover.get(), onEnd); // launched before, by a node that was leader then
+      return;
+    }
     if (leftover.isPresent()) {
       if (leftover.get().alive()) {
         onEnd.accept(
@@ -122,7 +137,8 @@ public class LocalExecutor implements Executor {
       onEnd.accept(Result.failure("StartFailed", e.getMessage()));
       return;
     }
-    watch(key(launch.namespace(), launch.name()), process, onEnd);
+    launchLag.launched(launch);
+    watch(key, process, onEnd);
   }
 
   /** Attempts are named per workflow, and a workflow's name is unique in its namespace only. */

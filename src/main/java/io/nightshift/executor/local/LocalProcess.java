@@ -3,11 +3,14 @@ package io.nightshift.executor.local;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -353,11 +356,27 @@ public final class LocalProcess {
     return handle.info().startInstant();
   }
 
+  /**
+   * Writes {@code content} to a temporary file opened once, created owner-only (one left by a crash
+   * was created so too, in a directory only this user may write), then renames it over {@code
+   * target}, so that a reader sees the old record or the new one, never a part. Not forced to disk:
+   * a machine that crashes loses the process as well as its record.
+   */
   private static void writeAtomically(Path target, String content) throws IOException {
     Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
-    Files.deleteIfExists(temporary);
-    Files.createFile(temporary, PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE));
-    Files.writeString(temporary, content);
+    try (SeekableByteChannel channel =
+        Files.newByteChannel(
+            temporary,
+            Set.of(
+                StandardOpenOption.WRITE,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING),
+            PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE))) {
+      ByteBuffer bytes = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
+      while (bytes.hasRemaining()) {
+        channel.write(bytes);
+      }
+    }
     try {
       Files.move(
           temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -603,6 +603,16 @@ class KubernetesRunsIT {
     assertThat(done.get("status").asText()).isEqualTo("Succeeded");
     assertThat(kube.jobCreations(NS).stream().filter(name -> name.startsWith("lost-answer")))
         .containsExactly("lost-answer-1-only");
+    assertThat(
+            Scrape.of(node)
+                .value(
+                    "nightshift_step_launch_lag_seconds_count",
+                    "namespace",
+                    NS,
+                    "workflow",
+                    "lost-answer"))
+        .as("the Job adopted after 409 is launched once")
+        .isEqualTo(1.0);
   }
 
   @Test

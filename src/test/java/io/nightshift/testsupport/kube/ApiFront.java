@@ -83,6 +83,14 @@ final class ApiFront implements AutoCloseable {
   private final JobCreations jobCreations;
   private final Map<String, String> podLogs;
   private final List<String> requests = new CopyOnWriteArrayList<>();
+  private final List<Arrival> arrivals = new CopyOnWriteArrayList<>();
+
+  /**
+   * When a request arrived, on {@link System#nanoTime()}, before any fault or delay.
+   *
+   * @param path without the query string
+   */
+  record Arrival(long nanos, String method, String path) {}
 
   /** A request as the front reads it. */
   private record Request(
@@ -213,6 +221,11 @@ final class ApiFront implements AutoCloseable {
     return List.copyOf(requests);
   }
 
+  /** Every request received, with the moment it arrived, in order of arrival. */
+  List<Arrival> arrivals() {
+    return List.copyOf(arrivals);
+  }
+
   /** Stops serving; open watches must have been ended first (see {@link WatchLog#close}). */
   @Override
   public void close() {
@@ -221,8 +234,11 @@ final class ApiFront implements AutoCloseable {
   }
 
   private void handle(HttpExchange exchange) {
+    long arrived = System.nanoTime();
     String received = exchange.getRequestMethod() + " " + exchange.getRequestURI();
     requests.add(received);
+    arrivals.add(
+        new Arrival(arrived, exchange.getRequestMethod(), exchange.getRequestURI().getPath()));
     try {
       Request request = Request.read(exchange);
       request.jobToCreate().ifPresent(name -> jobCreations.attempted(request.namespace(), name));

@@ -35,7 +35,8 @@ import java.util.logging.Level;
  *   <li>serves {@code pods/log} from text the test registers with {@link #podLog}, honouring {@code
  *       tailLines};
  *   <li>serves {@code /version};
- *   <li>records every POST of a Job ({@link #jobCreations}, {@link #createAttempts});
+ *   <li>records every POST of a Job ({@link #jobCreations}, {@link #createAttempts}) and when every
+ *       request arrived ({@link #arrivals});
  *   <li>injects faults into requests ({@link #fail}, {@link #throttle}, {@link #delay}, {@link
  *       #loseAnswer}) and ends open watches ({@link #dropWatches});
  *   <li>plays the Job controller when the test says so ({@link #jobs()}).
@@ -126,6 +127,23 @@ public final class FakeKubernetes implements AutoCloseable {
    */
   public int createAttempts(String namespace, String name) {
     return jobCreations.attempts(namespace, name);
+  }
+
+  /**
+   * When each request matching {@code method} and {@code pathRegex} reached the front, on {@link
+   * System#nanoTime()}, in order of arrival: to check the rate a client keeps to. Every request
+   * through the front counts, whatever its answer; the test's own {@link #client()} never does.
+   *
+   * @param method an HTTP method, or {@code *} for any
+   * @param pathRegex matched against the whole request path, without the query string
+   */
+  public List<Long> arrivals(String method, String pathRegex) {
+    java.util.regex.Pattern path = java.util.regex.Pattern.compile(pathRegex);
+    return front.arrivals().stream()
+        .filter(arrival -> method.equals("*") || method.equalsIgnoreCase(arrival.method()))
+        .filter(arrival -> path.matcher(arrival.path()).matches())
+        .map(ApiFront.Arrival::nanos)
+        .toList();
   }
 
   /**

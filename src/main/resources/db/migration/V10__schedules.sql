@@ -1,7 +1,7 @@
 -- Firing reads one narrow row per workflow instead of one Quartz trigger per workflow: the due
 -- scan locks the rows whose next_fire_time has come (SKIP LOCKED), records their runs and moves
 -- them on, a thousand at a time. Run seqs are taken from this row too, not from the wide
--- workflows row. The cron, zone, deadline and history limits are copies of the definition's, kept
+-- workflows row. The cron, zone, deadline, parameters and history limits are copies of the definition's, kept
 -- by ScheduleSync in the transaction that stores it, so neither firing nor history cleanup has to
 -- read definitions.
 CREATE TABLE schedules
@@ -21,6 +21,8 @@ CREATE TABLE schedules
   last_run_seq              BIGINT      NOT NULL DEFAULT 0,
   successful_history_limit  INT         NOT NULL,
   failed_history_limit      INT         NOT NULL,
+  -- The definition's parameters, which a scheduled run starts with.
+  parameters                JSON        NOT NULL DEFAULT '{}',
   PRIMARY KEY (namespace, name),
   FOREIGN KEY (namespace, name) REFERENCES workflows (namespace, name) ON DELETE CASCADE
 );
@@ -54,7 +56,7 @@ SELECT uid, generation, definition FROM workflows;
 -- without one is given its next time by ScheduleSync at startup: SQL cannot read our cron.
 INSERT INTO schedules (namespace, name, uid, generation, cron, time_zone, suspended,
                        starting_deadline_seconds, next_fire_time, last_run_seq,
-                       successful_history_limit, failed_history_limit)
+                       successful_history_limit, failed_history_limit, parameters)
 SELECT w.namespace,
        w.name,
        w.uid,
@@ -76,7 +78,8 @@ SELECT w.namespace,
          END,
        w.last_run_seq,
        coalesce((w.definition #>> '{spec,successfulRunsHistoryLimit}')::int, 3),
-       coalesce((w.definition #>> '{spec,failedRunsHistoryLimit}')::int, 1)
+       coalesce((w.definition #>> '{spec,failedRunsHistoryLimit}')::int, 1),
+       coalesce(w.definition #> '{spec,parameters}', '{}')
 FROM workflows w;
 
 ALTER TABLE workflows DROP COLUMN last_run_seq;

@@ -88,7 +88,8 @@ public class ScheduleSync implements WorkflowChangeListener {
             spec.startingDeadlineSeconds(),
             next,
             spec.successfulRunsHistoryLimit(),
-            spec.failedRunsHistoryLimit()),
+            spec.failedRunsHistoryLimit(),
+            codec.writeJson(spec.parameters())),
         codec.writeJson(workflow));
     if (next != null) {
       Jdbc.afterCommit(() -> firing.consider(next));

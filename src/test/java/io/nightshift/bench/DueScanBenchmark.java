@@ -90,10 +90,10 @@ public final class DueScanBenchmark {
           "INSERT INTO workflow_definitions SELECT uid, generation, definition FROM workflows");
       statement.execute(
           "INSERT INTO schedules (namespace, name, uid, generation, cron, time_zone, suspended,"
-              + " next_fire_time, successful_history_limit, failed_history_limit) SELECT"
-              + " namespace, name, uid, 1, '* * * * *', 'UTC', false, '"
+              + " next_fire_time, successful_history_limit, failed_history_limit, parameters)"
+              + " SELECT namespace, name, uid, 1, '* * * * *', 'UTC', false, '"
               + DUE
-              + "', 3, 1 FROM workflows");
+              + "', 3, 1, definition #> '{spec,parameters}' FROM workflows");
       statement.execute("VACUUM ANALYZE");
     }
     List<DueScan> scans = new ArrayList<>();

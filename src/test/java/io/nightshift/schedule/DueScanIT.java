@@ -58,8 +58,9 @@ class DueScanIT {
             connection.prepareStatement(
                 "INSERT INTO schedules (namespace, name, uid, generation, cron, time_zone,"
                     + " suspended, starting_deadline_seconds, next_fire_time,"
-                    + " successful_history_limit, failed_history_limit)"
-                    + " SELECT namespace, name, uid, 1, ?, 'UTC', false, ?, ?, 3, 1 FROM workflows")) {
+                    + " successful_history_limit, failed_history_limit, parameters)"
+                    + " SELECT namespace, name, uid, 1, ?, 'UTC', false, ?, ?, 3, 1,"
+                    + " definition -> 'spec' -> 'parameters' FROM workflows")) {
       statement.setString(1, cron);
       statement.setObject(2, deadline);
       statement.setTimestamp(3, Timestamp.from(next));

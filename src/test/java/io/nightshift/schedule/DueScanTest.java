@@ -21,7 +21,7 @@ class DueScanTest {
 
   private static ScheduleRow due(String cron, String zone, Long deadline, Instant next) {
     return new ScheduleRow(
-        "data", "w", UUID.randomUUID(), 1, cron, zone, false, deadline, next, 3, 1);
+        "data", "w", UUID.randomUUID(), 1, cron, zone, false, deadline, next, 3, 1, "{}");
   }
 
   private static Fire fire(ScheduleRow row, Instant now) {

@@ -1,9 +1,9 @@
 -- Firing reads one narrow row per workflow instead of one Quartz trigger per workflow: the due
 -- scan locks the rows whose next_fire_time has come (SKIP LOCKED), records their runs and moves
 -- them on, a thousand at a time. Run seqs are taken from this row too, not from the wide
--- workflows row. The cron, zone, deadline, parameters and history limits are copies of the definition's, kept
--- by ScheduleSync in the transaction that stores it, so neither firing nor history cleanup has to
--- read definitions.
+-- workflows row. The cron, zone, deadline, parameters and history limits are copies of the
+-- definition's, kept by ScheduleSync in the transaction that stores it, so neither firing nor
+-- history cleanup has to read definitions.
 CREATE TABLE schedules
 (
   namespace                 TEXT COLLATE "C" NOT NULL,

@@ -1,5 +1,7 @@
 package io.nightshift.engine;
 
+import io.nightshift.store.RunCreation;
+import io.nightshift.store.RunCreation.NewRunRequest;
 import io.nightshift.store.RunRepository;
 import io.nightshift.store.RunRow;
 import io.nightshift.store.StepRow;
@@ -24,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 
 /** Runs as the API sees them: started by hand, read, waited on. */
 @Singleton
@@ -34,11 +37,14 @@ public class RunService {
   private static final Duration POLL = Duration.ofMillis(200);
 
   private final RunRepository runs;
+  private final RunCreation creation;
   private final WorkflowService workflows;
   private final DefinitionCodec codec;
 
-  public RunService(RunRepository runs, WorkflowService workflows, DefinitionCodec codec) {
+  public RunService(
+      RunRepository runs, RunCreation creation, WorkflowService workflows, DefinitionCodec codec) {
     this.runs = runs;
+    this.creation = creation;
     this.workflows = workflows;
     this.codec = codec;
   }
@@ -111,17 +117,19 @@ public class RunService {
     Map<String, String> parameters = new LinkedHashMap<>(workflow.spec().parameters());
     parameters.putAll(overrides);
     Instant now = workflows.now();
-    Optional<RunRepository.NewRun> created =
-        runs.insertOnce(
-            namespace,
-            name,
-            "manual",
-            now,
-            "Pending",
-            codec.writeJson(parameters),
-            codec.writeJson(workflow),
-            key.orElse(null),
-            now);
+    Optional<RunCreation.NewRun> created =
+        creation.create(
+            new NewRunRequest(
+                namespace,
+                name,
+                UUID.fromString(workflow.metadata().uid()),
+                workflow.metadata().generation(),
+                "manual",
+                now,
+                "Pending",
+                codec.writeJson(parameters),
+                key.orElse(null),
+                now));
     if (created.isPresent()) {
       return get(created.get().id());
     }
@@ -204,10 +212,21 @@ public class RunService {
     List<RunView> created = new ArrayList<>();
     List<Instant> alreadyRun = new ArrayList<>();
     String parameters = codec.writeJson(workflow.spec().parameters());
-    String definition = codec.writeJson(workflow);
+    UUID uid = UUID.fromString(workflow.metadata().uid());
     for (Instant time : times) {
-      runs.insertOnce(
-              namespace, name, "backfill", time, "Pending", parameters, definition, workflows.now())
+      creation
+          .create(
+              new NewRunRequest(
+                  namespace,
+                  name,
+                  uid,
+                  workflow.metadata().generation(),
+                  "backfill",
+                  time,
+                  "Pending",
+                  parameters,
+                  null,
+                  workflows.now()))
           .ifPresentOrElse(run -> created.add(get(run.id())), () -> alreadyRun.add(time));
     }
     return new Backfill(created, alreadyRun);

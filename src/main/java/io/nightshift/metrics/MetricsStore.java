@@ -76,6 +76,45 @@ public final class MetricsStore {
     }
   }
 
+  /**
+   * Runs recorded Missed as they were created, counted as {@link #runEnded} counts each, for many
+   * workflows in one statement.
+   *
+   * @param counts how many, by (namespace, workflow)
+   */
+  public static void runsMissed(
+      Connection connection, String trigger, Map<List<String>, Integer> counts)
+      throws SQLException {
+    if (counts.isEmpty()) {
+      return;
+    }
+    List<Row> rows = new ArrayList<>();
+    counts.forEach(
+        (workflow, count) -> {
+          String namespace = workflow.get(0);
+          String name = workflow.get(1);
+          rows.add(
+              new Row(
+                  Metrics.RUNS.name(),
+                  labels(
+                      "namespace",
+                      namespace,
+                      "workflow",
+                      name,
+                      "trigger",
+                      trigger,
+                      "status",
+                      "Missed"),
+                  count));
+          rows.add(
+              new Row(
+                  Metrics.MISSED_RUNS.name(),
+                  labels("namespace", namespace, "workflow", name),
+                  count));
+        });
+    upsert(connection, rows, "metric_values.value + excluded.value");
+  }
+
   /** A step attempt ended: its duration observed and, when it failed, its reason counted. */
   public static void stepEnded(
       Connection connection,

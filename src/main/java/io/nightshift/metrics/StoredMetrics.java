@@ -120,8 +120,8 @@ public class StoredMetrics implements MultiCollector {
             Metrics.NEXT_RUN,
             query(
                 connection,
-                "SELECT job_group, job_name, next_fire_time / 1000.0 FROM qrtz_triggers"
-                    + " WHERE sched_name = 'nightshift' AND next_fire_time > 0")));
+                "SELECT namespace, name, extract(epoch FROM next_fire_time) FROM schedules"
+                    + " WHERE next_fire_time IS NOT NULL")));
     snapshots.add(gauge(Metrics.SCHEDULE_INTERVAL, intervals(connection)));
     return new MetricSnapshots(snapshots);
   }

@@ -19,10 +19,10 @@ import org.quartz.utils.ConnectionProvider;
 import org.quartz.utils.DBConnectionManager;
 
 /**
- * The node's Quartz scheduler: clustered on the shared PostgreSQL, started on every node. It uses
- * JobStoreCMT so that a trigger change made inside one of our transactions (a definition change)
- * commits or rolls back with it; Quartz's own work (acquiring and firing) runs in transactions of
- * its own.
+ * The node's Quartz scheduler: clustered on the shared PostgreSQL, started on every node. It holds
+ * one job, {@link ScheduleTick}, fired once a minute on one node. It uses JobStoreCMT so that a
+ * scheduling call made inside one of our transactions commits or rolls back with it; Quartz's own
+ * work (acquiring and firing) runs in transactions of its own.
  */
 @Context
 public class QuartzScheduler {
@@ -56,10 +56,6 @@ public class QuartzScheduler {
     properties.setProperty(
         "org.quartz.jobStore.driverDelegateClass",
         "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
-    properties.setProperty(
-        "org.quartz.jobStore.driverDelegateInitString",
-        "triggerPersistenceDelegateClasses="
-            + WorkflowCronTriggerPersistenceDelegate.class.getName());
     properties.setProperty("org.quartz.jobStore.dataSource", managed);
     properties.setProperty("org.quartz.jobStore.nonManagedTXDataSource", own);
     properties.setProperty("org.quartz.jobStore.tablePrefix", "QRTZ_");
@@ -78,6 +74,17 @@ public class QuartzScheduler {
     SchedulerRepository.getInstance().remove(NAME);
     scheduler.setJobFactory(
         (bundle, ignored) -> context.getBean(bundle.getJobDetail().getJobClass()));
+    // In a transaction of ours, so that Quartz's insert runs under its lock, not autocommitted.
+    new Jdbc(dataSource)
+        .inTransaction(
+            connection -> {
+              try {
+                ScheduleTick.install(scheduler);
+              } catch (SchedulerException e) {
+                throw new IllegalStateException("cannot install the schedule tick", e);
+              }
+              return null;
+            });
     scheduler.start();
   }
 

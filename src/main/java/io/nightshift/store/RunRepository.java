@@ -30,106 +30,15 @@ public class RunRepository {
     this.jdbc = new Jdbc(dataSource);
   }
 
-  /** A new run's identity. */
-  public record NewRun(String id, long seq) {}
-
-  /**
-   * Records a run of the workflow (Pending, or Missed when too late to start) for {@code
-   * scheduledTime}, once: when a run for that time exists already (another node's fire, a retried
-   * fire), nothing is written and the result is empty. The run takes the workflow's next {@code
-   * seq}; a refused insert consumes none.
-   */
-  public Optional<NewRun> insertOnce(
-      String namespace,
-      String workflow,
-      String trigger,
-      Instant scheduledTime,
-      String status,
-      String parametersJson,
-      String definitionJson,
-      Instant now) {
-    return insertOnce(
-        namespace,
-        workflow,
-        trigger,
-        scheduledTime,
-        status,
-        parametersJson,
-        definitionJson,
-        null,
-        now);
-  }
-
-  /**
-   * As above, for a manual run named by an Idempotency-Key: when a run with that key exists,
-   * nothing is written and the result is empty ({@link #findByIdempotencyKey} finds it).
-   */
-  public Optional<NewRun> insertOnce(
-      String namespace,
-      String workflow,
-      String trigger,
-      Instant scheduledTime,
-      String status,
-      String parametersJson,
-      String definitionJson,
-      String idempotencyKey,
-      Instant now) {
-    return jdbc.inTransaction(
-        connection -> {
-          // Locks the workflow row: fires of one workflow take their seq one after another.
-          Optional<Long> seq = nextSeq(connection, namespace, workflow);
-          if (seq.isEmpty()) {
-            return Optional.empty();
-          }
-          String id = RunIds.next(now);
-          try (PreparedStatement statement =
-              connection.prepareStatement(
-                  "INSERT INTO runs (id, namespace, workflow, seq, trigger, status,"
-                      + " scheduled_time, created_at, parameters, definition, idempotency_key)"
-                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS json), CAST(? AS json), ?)"
-                      + " ON CONFLICT DO NOTHING")) {
-            statement.setString(1, id);
-            statement.setString(2, namespace);
-            statement.setString(3, workflow);
-            statement.setLong(4, seq.get());
-            statement.setString(5, trigger);
-            statement.setString(6, status);
-            statement.setTimestamp(7, Jdbc.timestamp(scheduledTime));
-            statement.setTimestamp(8, Jdbc.timestamp(now));
-            statement.setString(9, parametersJson);
-            statement.setString(10, definitionJson);
-            statement.setString(11, idempotencyKey);
-            if (statement.executeUpdate() == 0) {
-              connection.rollback();
-              return Optional.empty();
-            }
-          }
-          if ("Missed".equals(status)) {
-            MetricsStore.runEnded(
-                connection, namespace, workflow, trigger, status, null, null, null);
-          }
-          return Optional.of(new NewRun(id, seq.get()));
-        });
-  }
-
-  private static Optional<Long> nextSeq(Connection connection, String namespace, String workflow)
-      throws SQLException {
-    try (PreparedStatement statement =
-        connection.prepareStatement(
-            "UPDATE workflows SET last_run_seq = last_run_seq + 1 WHERE namespace = ? AND name = ?"
-                + " RETURNING last_run_seq")) {
-      statement.setString(1, namespace);
-      statement.setString(2, workflow);
-      try (ResultSet result = statement.executeQuery()) {
-        return result.next() ? Optional.of(result.getLong(1)) : Optional.empty();
-      }
-    }
-  }
-
   private static final String RUN_COLUMNS =
       "id, namespace, workflow, seq, trigger, status, reason, message, scheduled_time, created_at,"
-          + " started_at, finished_at, parameters::text AS parameters, definition::text AS"
-          + " definition, cancel_requested";
+          + " started_at, finished_at, parameters::text AS parameters,"
+          + " coalesce(r.definition, d.definition)::text AS definition, cancel_requested";
+
+  /** Runs with their definition: their own copy (older runs), else the generation they name. */
+  private static final String RUNS_WITH_DEFINITIONS =
+      "runs r LEFT JOIN workflow_definitions d ON d.uid = r.workflow_uid AND d.generation ="
+          + " r.generation";
 
   public Optional<RunRow> find(String id) {
     return jdbc.inTransaction(
@@ -499,7 +408,8 @@ public class RunRepository {
   private static List<RunRow> runs(Connection connection, String where, Object... arguments)
       throws SQLException {
     try (PreparedStatement statement =
-        connection.prepareStatement("SELECT " + RUN_COLUMNS + " FROM runs " + where)) {
+        connection.prepareStatement(
+            "SELECT " + RUN_COLUMNS + " FROM " + RUNS_WITH_DEFINITIONS + " " + where)) {
       for (int i = 0; i < arguments.length; i++) {
         statement.setObject(i + 1, arguments[i]);
       }

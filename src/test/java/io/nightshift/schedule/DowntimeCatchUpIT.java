@@ -10,6 +10,7 @@ import io.nightshift.testsupport.Scrape;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -28,8 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * is within {@code startingDeadlineSeconds}, and every other one is recorded as Missed, never run.
  * (Missed records count towards {@code failedRunsHistoryLimit}, raised here so all are kept.)
  *
- * <p>Quartz keeps time on the system clock, so the outage is made by moving the triggers' stored
- * fire times four hours back while no node runs, which is what Quartz finds after a real outage.
+ * <p>Schedules keep time on the system clock, so the outage is made by moving the schedules' stored
+ * next fire times back while no node runs (the fire four hours before the latest was the last one
+ * made), which is what the nodes find after a real outage.
  */
 class DowntimeCatchUpIT {
 
@@ -90,10 +92,8 @@ class DowntimeCatchUpIT {
     try (Connection connection = database.connect();
         PreparedStatement statement =
             connection.prepareStatement(
-                "UPDATE qrtz_triggers SET prev_fire_time = ?, next_fire_time = ?"
-                    + " WHERE sched_name = 'nightshift' AND trigger_group = 'down'")) {
-      statement.setLong(1, latest.minus(Duration.ofHours(4)).toEpochMilli());
-      statement.setLong(2, latest.minus(Duration.ofHours(3)).toEpochMilli());
+                "UPDATE schedules SET next_fire_time = ? WHERE namespace = 'down'")) {
+      statement.setTimestamp(1, Timestamp.from(latest.minus(Duration.ofHours(3))));
       assertThat(statement.executeUpdate()).isEqualTo(2);
     }
 

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Each definition change moves its Quartz trigger with it, in the same transaction. */
-class TriggerSyncIT {
+/** Each definition change moves its schedules row with it, in the same transaction. */
+class ScheduleSyncIT {
 
   private static final String YAML = "application/yaml";
 
@@ -46,15 +46,13 @@ class TriggerSyncIT {
     return workflow;
   }
 
-  /** The stored trigger's cron and next fire time, if the workflow has a trigger. */
+  /** The stored schedule's cron, zone and next fire time, if the workflow has one due. */
   private static Optional<String> trigger(String name) throws Exception {
     try (Connection connection = database.connect();
         PreparedStatement statement =
             connection.prepareStatement(
-                "SELECT t.trigger_type, s.str_prop_1, s.str_prop_2, t.next_fire_time"
-                    + " FROM qrtz_triggers t JOIN qrtz_simprop_triggers s USING (sched_name,"
-                    + " trigger_name, trigger_group) WHERE t.trigger_group = 'sync' AND"
-                    + " t.trigger_name = ?")) {
+                "SELECT cron, time_zone, next_fire_time FROM schedules WHERE namespace = 'sync'"
+                    + " AND name = ? AND next_fire_time IS NOT NULL")) {
       statement.setString(1, name);
       try (ResultSet result = statement.executeQuery()) {
         if (!result.next()) {
@@ -65,20 +63,27 @@ class TriggerSyncIT {
                 + " "
                 + result.getString(2)
                 + " "
-                + result.getString(3)
-                + " "
-                + Instant.ofEpochMilli(result.getLong(4)));
+                + result.getTimestamp(3).toInstant());
       }
     }
   }
 
   private static String expected(String cron, String zone) {
     Instant next = CronSchedule.parse(cron).nextAfter(Instant.now(), ZoneId.of(zone)).orElseThrow();
-    return "NSCRON " + cron + " " + zone + " " + next;
+    return cron + " " + zone + " " + next;
+  }
+
+  private static long count(String sql) throws Exception {
+    try (Connection connection = database.connect();
+        PreparedStatement statement = connection.prepareStatement(sql);
+        ResultSet result = statement.executeQuery()) {
+      result.next();
+      return result.getLong(1);
+    }
   }
 
   @Test
-  void a_scheduled_workflow_gets_a_trigger_on_its_own_cron_and_follows_each_change()
+  void a_scheduled_workflow_gets_a_next_fire_time_on_its_own_cron_and_follows_each_change()
       throws Exception {
     String name = "follows";
     node.put(path(name), YAML, Definitions.yaml(scheduled("0 3 * * *", "Europe/Paris")));
@@ -100,17 +105,68 @@ class TriggerSyncIT {
   }
 
   @Test
-  void deleting_a_workflow_deletes_its_trigger() throws Exception {
+  void deleting_a_workflow_deletes_its_schedule_and_definitions() throws Exception {
     node.put(path("deleted"), YAML, Definitions.yaml(scheduled("@hourly", "UTC")));
     assertThat(trigger("deleted")).isPresent();
 
     node.delete(path("deleted"));
 
     assertThat(trigger("deleted")).isEmpty();
+    assertThat(count("SELECT count(*) FROM schedules WHERE name = 'deleted'")).isZero();
+    assertThat(
+            count(
+                "SELECT count(*) FROM workflow_definitions d WHERE NOT EXISTS"
+                    + " (SELECT 1 FROM workflows w WHERE w.uid = d.uid)"))
+        .isZero();
   }
 
   @Test
-  void a_rejected_change_leaves_the_trigger_as_it_was() throws Exception {
+  void
+      a_change_that_keeps_cron_zone_and_suspension_keeps_the_next_fire_time_and_stores_a_generation()
+          throws Exception {
+    node.put(path("kept-time"), YAML, Definitions.yaml(scheduled("0 3 * * *", "UTC")));
+    try (Connection connection = database.connect();
+        PreparedStatement statement =
+            connection.prepareStatement(
+                "UPDATE schedules SET next_fire_time = '2030-01-01T03:00:00Z' WHERE name ="
+                    + " 'kept-time'")) {
+      statement.executeUpdate();
+    }
+
+    ObjectNode changed = scheduled("0 3 * * *", "UTC");
+    ((ObjectNode) changed.get("spec")).put("startingDeadlineSeconds", 120);
+    node.put(path("kept-time"), YAML, Definitions.yaml(changed));
+
+    assertThat(trigger("kept-time")).hasValue("0 3 * * * UTC 2030-01-01T03:00:00Z");
+    assertThat(
+            count(
+                "SELECT starting_deadline_seconds FROM schedules WHERE name = 'kept-time'"
+                    + " AND generation = 2"))
+        .isEqualTo(120);
+    assertThat(
+            count(
+                "SELECT count(*) FROM workflow_definitions d JOIN workflows w USING (uid)"
+                    + " WHERE w.name = 'kept-time'"))
+        .as("both generations stored, for the runs that name them")
+        .isEqualTo(2);
+  }
+
+  @Test
+  void the_quartz_store_holds_one_job_and_one_trigger_however_many_workflows_there_are()
+      throws Exception {
+    for (int i = 0; i < 30; i++) {
+      node.put(path("many-" + i), YAML, Definitions.yaml(scheduled("*/5 * * * *", "UTC")));
+    }
+
+    assertThat(count("SELECT count(*) FROM qrtz_triggers")).isEqualTo(1);
+    assertThat(count("SELECT count(*) FROM qrtz_job_details")).isEqualTo(1);
+    assertThat(
+            count("SELECT count(*) FROM qrtz_cron_triggers WHERE cron_expression = '0 * * * * ?'"))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void a_rejected_change_leaves_the_schedule_as_it_was() throws Exception {
     node.put(path("kept"), YAML, Definitions.yaml(scheduled("0 1 * * *", "UTC")));
     Optional<String> before = trigger("kept");
 

@@ -1,0 +1,221 @@
+package io.nightshift.schedule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.nightshift.store.LeaseRepository;
+import io.nightshift.store.NotLeaderException;
+import io.nightshift.store.ScheduleRepository;
+import io.nightshift.testsupport.PostgresFixture;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The due scan on a real PostgreSQL, without a node: set-wise, exactly once, fenced. */
+class DueScanIT {
+
+  private static final Instant NINE = Instant.parse("2026-11-23T09:00:00Z");
+
+  private PostgresFixture.Database database;
+  private DataSource dataSource;
+
+  @BeforeEach
+  void migrate() {
+    database = PostgresFixture.newDatabase();
+    dataSource = database.migratedDataSource();
+  }
+
+  private DueScan scan(DataSource on) {
+    return new DueScan(new ScheduleRepository(on), Clock.fixed(NINE, ZoneOffset.UTC));
+  }
+
+  /** {@code count} workflows w1… in namespace bulk on {@code cron}, next due at {@code next}. */
+  private void workflows(int count, String cron, Long deadline, Instant next) throws Exception {
+    execute(
+        "INSERT INTO workflows (namespace, name, uid, generation, resource_version, definition,"
+            + " created_at, updated_at) SELECT 'bulk', 'w' || i, gen_random_uuid(), 1, 1,"
+            + " '{\"spec\": {\"parameters\": {\"day\": \"mon\"}}}', now(), now()"
+            + " FROM generate_series(1, "
+            + count
+            + ") i");
+    execute("INSERT INTO workflow_definitions SELECT uid, generation, definition FROM workflows");
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement =
+            connection.prepareStatement(
+                "INSERT INTO schedules (namespace, name, uid, generation, cron, time_zone,"
+                    + " suspended, starting_deadline_seconds, next_fire_time,"
+                    + " successful_history_limit, failed_history_limit, parameters)"
+                    + " SELECT namespace, name, uid, 1, ?, 'UTC', false, ?, ?, 3, 1,"
+                    + " definition -> 'spec' -> 'parameters' FROM workflows")) {
+      statement.setString(1, cron);
+      statement.setObject(2, deadline);
+      statement.setTimestamp(3, Timestamp.from(next));
+      statement.executeUpdate();
+    }
+  }
+
+  @Test
+  void ten_thousand_schedules_due_at_once_fire_exactly_once_across_three_racing_nodes()
+      throws Exception {
+    int size = 10_000;
+    workflows(size, "* * * * *", null, NINE);
+    List<DueScan> nodes = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      nodes.add(scan(database.migratedDataSource()));
+    }
+    ExecutorService threads = Executors.newFixedThreadPool(3);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<DueScan.Result>> results = new ArrayList<>();
+    try {
+      for (DueScan node : nodes) {
+        results.add(
+            threads.submit(
+                () -> {
+                  start.await();
+                  return node.unfenced(NINE.plusMillis(5));
+                }));
+      }
+      long started = System.nanoTime();
+      start.countDown();
+      int fired = 0;
+      for (Future<DueScan.Result> result : results) {
+        fired += result.get().runs();
+      }
+      System.out.printf(
+          "DueScanIT: %d schedules due at once fired by 3 racing scans in %d ms%n",
+          size, Duration.ofNanos(System.nanoTime() - started).toMillis());
+      assertThat(fired).isEqualTo(size);
+    } finally {
+      threads.shutdownNow();
+    }
+
+    assertThat(count("SELECT count(*) FROM runs")).isEqualTo(size);
+    assertThat(count("SELECT count(DISTINCT workflow) FROM runs")).isEqualTo(size);
+    assertThat(
+            count(
+                "SELECT count(*) FROM runs WHERE seq = 1 AND status = 'Pending' AND trigger ="
+                    + " 'schedule' AND scheduled_time = '"
+                    + NINE
+                    + "' AND parameters::text = '{\"day\": \"mon\"}' AND generation = 1"))
+        .isEqualTo(size);
+    assertThat(
+            count(
+                "SELECT count(*) FROM schedules WHERE last_run_seq = 1 AND next_fire_time = '"
+                    + NINE.plusSeconds(60)
+                    + "'"))
+        .isEqualTo(size);
+    // Nothing more is due at that instant.
+    assertThat(scan(dataSource).unfenced(NINE.plusMillis(5)).runs()).isZero();
+  }
+
+  @Test
+  void back_from_an_outage_the_missed_times_are_recorded_and_counted_in_one_batch()
+      throws Exception {
+    workflows(3, "0 * * * *", 600L, NINE.minus(Duration.ofHours(3)));
+
+    DueScan.Result result = scan(dataSource).unfenced(NINE.plusSeconds(20 * 60));
+
+    assertThat(result.runs()).isEqualTo(12);
+    assertThat(result.missed()).isEqualTo(12);
+    assertThat(count("SELECT max(seq) FROM runs WHERE workflow = 'w2'")).isEqualTo(4);
+    assertThat(
+            count(
+                "SELECT value FROM metric_values WHERE name = 'nightshift_missed_runs' AND"
+                    + " labels::text LIKE '%\"w2\"%'"))
+        .isEqualTo(4);
+    assertThat(
+            count(
+                "SELECT value FROM metric_values WHERE name = 'nightshift_runs' AND labels::text"
+                    + " LIKE '%\"Missed\"%' AND labels::text LIKE '%\"schedule\"%' AND labels::text"
+                    + " LIKE '%\"w3\"%'"))
+        .isEqualTo(4);
+  }
+
+  @Test
+  void a_time_that_has_a_run_already_gets_no_second_one() throws Exception {
+    workflows(1, "0 * * * *", null, NINE);
+    execute(
+        "INSERT INTO runs (id, namespace, workflow, seq, trigger, status, scheduled_time,"
+            + " created_at, parameters) VALUES ('backfilled', 'bulk', 'w1', 1, 'backfill',"
+            + " 'Pending', '"
+            + NINE
+            + "', now(), '{}')");
+    execute("UPDATE schedules SET last_run_seq = 1");
+
+    assertThat(scan(dataSource).unfenced(NINE).runs()).isZero();
+    assertThat(count("SELECT count(*) FROM runs")).isEqualTo(1);
+    assertThat(count("SELECT count(*) FROM schedules WHERE next_fire_time > '" + NINE + "'"))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void a_fenced_scan_writes_only_while_its_node_holds_the_lease() throws Exception {
+    workflows(5, "* * * * *", null, NINE);
+    LeaseRepository leases = new LeaseRepository(dataSource);
+    long token =
+        leases
+            .acquireOrRenew("node-1", Instant.now(), Instant.now().plusSeconds(30))
+            .orElseThrow()
+            .fencingToken();
+
+    assertThatThrownBy(() -> scan(dataSource).fenced(NINE, "node-2", token))
+        .isInstanceOf(NotLeaderException.class);
+    assertThatThrownBy(() -> scan(dataSource).fenced(NINE, "node-1", token + 1))
+        .isInstanceOf(NotLeaderException.class);
+    assertThat(count("SELECT count(*) FROM runs")).isZero();
+
+    assertThat(scan(dataSource).fenced(NINE, "node-1", token).runs()).isEqualTo(5);
+  }
+
+  @Test
+  void the_initial_status_of_an_on_time_run_is_the_seams() throws Exception {
+    workflows(2, "* * * * *", null, NINE);
+    DueScan skipping =
+        new DueScan(
+            new ScheduleRepository(dataSource),
+            Clock.fixed(NINE, ZoneOffset.UTC),
+            (namespace, workflow, time) -> workflow.equals("w1") ? "Skipped" : "Pending");
+    long token =
+        new LeaseRepository(dataSource)
+            .acquireOrRenew("node-1", Instant.now(), Instant.now().plusSeconds(30))
+            .orElseThrow()
+            .fencingToken();
+
+    skipping.fenced(NINE, "node-1", token);
+
+    assertThat(count("SELECT count(*) FROM runs WHERE workflow = 'w1' AND status = 'Skipped'"))
+        .isEqualTo(1);
+    assertThat(count("SELECT count(*) FROM runs WHERE workflow = 'w2' AND status = 'Pending'"))
+        .isEqualTo(1);
+  }
+
+  private void execute(String sql) throws Exception {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.execute();
+    }
+  }
+
+  private long count(String sql) throws Exception {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = connection.prepareStatement(sql);
+        ResultSet result = statement.executeQuery()) {
+      result.next();
+      return result.getLong(1);
+    }
+  }
+}

@@ -147,6 +147,20 @@ public class ScheduleRepository {
             schedule.setString(12, row.parametersJson());
             schedule.executeUpdate();
           }
+          // What admission at fire time needs, read from the generation just stored.
+          try (PreparedStatement admission =
+              connection.prepareStatement(
+                  "UPDATE schedules s SET concurrency_policy ="
+                      + " coalesce(d.definition #>> '{spec,concurrencyPolicy}', 'Allow'),"
+                      + " steps = ARRAY(SELECT e.step ->> 'name' FROM"
+                      + " json_array_elements(d.definition -> 'spec' -> 'steps')"
+                      + " WITH ORDINALITY AS e(step, position) ORDER BY e.position)"
+                      + " FROM workflow_definitions d WHERE d.uid = s.uid"
+                      + " AND d.generation = s.generation AND s.namespace = ? AND s.name = ?")) {
+            admission.setString(1, row.namespace());
+            admission.setString(2, row.name());
+            admission.executeUpdate();
+          }
           return null;
         });
   }
@@ -253,7 +267,8 @@ public class ScheduleRepository {
           Map<List<String>, Long> lastSeqs = advance(connection, fires);
           Map<List<String>, ScheduleRow> rows = new HashMap<>();
           due.forEach(row -> rows.put(List.of(row.namespace(), row.name()), row));
-          Batch inserted = insertRuns(connection, fires, rows, lastSeqs, createdAt);
+          Batch inserted =
+              insertRuns(connection, fires, rows, lastSeqs, createdAt, fence.isPresent());
           return new Batch(due.size(), inserted.runs(), inserted.missed());
         });
   }
@@ -299,7 +314,8 @@ public class ScheduleRepository {
       List<Fire> fires,
       Map<List<String>, ScheduleRow> rows,
       Map<List<String>, Long> lastSeqs,
-      Instant createdAt)
+      Instant createdAt,
+      boolean admit)
       throws SQLException {
     List<String> ids = new ArrayList<>();
     List<String> namespaces = new ArrayList<>();
@@ -334,40 +350,74 @@ public class ScheduleRepository {
       return new Batch(0, 0, 0);
     }
     Map<List<String>, Integer> missed = new HashMap<>();
+    List<String> admitted = new ArrayList<>();
     int inserted = 0;
     try (PreparedStatement statement =
         connection.prepareStatement(
+            // On the leader, a run of a workflow whose policy is Allow is admitted here: the
+            // policy starts it whatever else is active (Admission), so it is written Running, from
+            // now, with its steps' rows, and the engine's next pass starts its first steps. Runs
+            // under Forbid, Replace or Queue stay Pending for the engine, the one writer that
+            // sees every active run of their workflow.
             "INSERT INTO runs (id, namespace, workflow, seq, trigger, status, scheduled_time,"
-                + " created_at, parameters, workflow_uid, generation)"
-                + " SELECT id, namespace, workflow, seq, 'schedule', status, scheduled_time, ?,"
-                + " CAST(parameters AS json), uid, generation"
+                + " created_at, started_at, parameters, workflow_uid, generation)"
+                + " SELECT u.id, u.namespace, u.workflow, u.seq, 'schedule', a.status,"
+                + " u.scheduled_time, ?, CASE WHEN a.status = 'Running' THEN ?::timestamptz END,"
+                + " CAST(u.parameters AS json), u.uid, u.generation"
                 + " FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[],"
                 + " ?::timestamptz[], ?::uuid[], ?::bigint[], ?::text[])"
                 + " AS u(id, namespace, workflow, seq, status, scheduled_time, uid, generation,"
                 + " parameters)"
+                + " JOIN schedules s ON s.namespace = u.namespace AND s.name = u.workflow"
+                + " CROSS JOIN LATERAL (SELECT CASE WHEN ? AND u.status = 'Pending'"
+                + " AND s.concurrency_policy = 'Allow' AND cardinality(s.steps) > 0"
+                + " AND s.generation = u.generation THEN 'Running' ELSE u.status END AS status) a"
                 + " ON CONFLICT (namespace, workflow, scheduled_time) WHERE trigger <> 'manual'"
-                + " DO NOTHING RETURNING namespace, workflow, status")) {
+                + " DO NOTHING RETURNING namespace, workflow, status, id")) {
       statement.setTimestamp(1, Jdbc.timestamp(createdAt));
-      statement.setArray(2, text(connection, ids));
-      statement.setArray(3, text(connection, namespaces));
-      statement.setArray(4, text(connection, workflows));
-      statement.setArray(5, connection.createArrayOf("int8", seqs.toArray(Long[]::new)));
-      statement.setArray(6, text(connection, statuses));
-      statement.setArray(7, text(connection, times));
-      statement.setArray(8, text(connection, uids));
-      statement.setArray(9, connection.createArrayOf("int8", generations.toArray(Long[]::new)));
-      statement.setArray(10, text(connection, parameters));
+      statement.setTimestamp(2, Jdbc.timestamp(createdAt));
+      statement.setArray(3, text(connection, ids));
+      statement.setArray(4, text(connection, namespaces));
+      statement.setArray(5, text(connection, workflows));
+      statement.setArray(6, connection.createArrayOf("int8", seqs.toArray(Long[]::new)));
+      statement.setArray(7, text(connection, statuses));
+      statement.setArray(8, text(connection, times));
+      statement.setArray(9, text(connection, uids));
+      statement.setArray(10, connection.createArrayOf("int8", generations.toArray(Long[]::new)));
+      statement.setArray(11, text(connection, parameters));
+      statement.setBoolean(12, admit);
       try (ResultSet result = statement.executeQuery()) {
         while (result.next()) {
           inserted++;
+          if ("Running".equals(result.getString(3))) {
+            admitted.add(result.getString(4));
+          }
           if ("Missed".equals(result.getString(3))) {
             missed.merge(List.of(result.getString(1), result.getString(2)), 1, Integer::sum);
           }
         }
       }
     }
+    insertSteps(connection, admitted);
     MetricsStore.runsMissed(connection, "schedule", missed);
     return new Batch(0, inserted, missed.values().stream().mapToInt(Integer::intValue).sum());
+  }
+
+  /** The step rows of runs admitted by the scan, Pending, in their definition's order. */
+  private static void insertSteps(Connection connection, List<String> runIds) throws SQLException {
+    if (runIds.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "INSERT INTO run_steps (run_id, name, position, status, attempt)"
+                + " SELECT r.id, step.name, step.position - 1, 'Pending', 0 FROM runs r"
+                + " JOIN schedules s ON s.namespace = r.namespace AND s.name = r.workflow"
+                + " CROSS JOIN LATERAL unnest(s.steps) WITH ORDINALITY AS step(name, position)"
+                + " WHERE r.id = ANY(?)")) {
+      statement.setArray(1, text(connection, runIds));
+      statement.executeUpdate();
+    }
   }
 
   /**

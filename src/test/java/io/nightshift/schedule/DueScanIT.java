@@ -203,6 +203,55 @@ class DueScanIT {
         .isEqualTo(1);
   }
 
+  @Test
+  void on_the_leader_a_run_under_allow_is_admitted_by_the_scan_with_its_steps() throws Exception {
+    workflows(3, "* * * * *", null, NINE);
+    execute("UPDATE schedules SET steps = '{extract,load}'");
+    execute("UPDATE schedules SET concurrency_policy = 'Forbid' WHERE name = 'w3'");
+
+    scan(dataSource).fenced(NINE, "node-1", lease("node-1"));
+
+    assertThat(
+            count(
+                "SELECT count(*) FROM runs WHERE workflow IN ('w1', 'w2') AND status = 'Running'"
+                    + " AND started_at = '"
+                    + NINE
+                    + "'"))
+        .isEqualTo(2);
+    assertThat(
+            count(
+                "SELECT count(*) FROM runs WHERE workflow = 'w3' AND status = 'Pending'"
+                    + " AND started_at IS NULL"))
+        .as("Forbid is the engine's to decide")
+        .isEqualTo(1);
+    assertThat(
+            count(
+                "SELECT count(*) FROM run_steps s JOIN runs r ON r.id = s.run_id WHERE"
+                    + " s.status = 'Pending' AND s.attempt = 0 AND ((s.name = 'extract' AND"
+                    + " s.position = 0) OR (s.name = 'load' AND s.position = 1))"
+                    + " AND r.workflow IN ('w1', 'w2')"))
+        .isEqualTo(4);
+    assertThat(count("SELECT count(*) FROM run_steps")).isEqualTo(4);
+  }
+
+  @Test
+  void without_a_leader_every_on_time_run_is_left_pending_for_the_next_leader() throws Exception {
+    workflows(2, "* * * * *", null, NINE);
+    execute("UPDATE schedules SET steps = '{extract,load}'");
+
+    scan(dataSource).unfenced(NINE);
+
+    assertThat(count("SELECT count(*) FROM runs WHERE status = 'Pending'")).isEqualTo(2);
+    assertThat(count("SELECT count(*) FROM run_steps")).isZero();
+  }
+
+  private long lease(String node) {
+    return new LeaseRepository(dataSource)
+        .acquireOrRenew(node, Instant.now(), Instant.now().plusSeconds(30))
+        .orElseThrow()
+        .fencingToken();
+  }
+
   private void execute(String sql) throws Exception {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement statement = connection.prepareStatement(sql)) {

@@ -92,6 +92,18 @@ public final class NightshiftNode implements AutoCloseable {
         ApplicationContext.run(EmbeddedServer.class, all, Environment.TEST), ADMIN_TOKEN);
   }
 
+  /**
+   * A node with these properties over the defaults of application.yml, outside Micronaut's test
+   * environment: on the system clock, not a {@link MutableClock}, and with the production pool
+   * size. For what must be measured in real time, as the benchmark does.
+   */
+  public static NightshiftNode startOnSystemClock(Map<String, Object> properties) {
+    Map<String, Object> all = new HashMap<>(properties);
+    all.put("micronaut.server.port", -1);
+    all.putIfAbsent("nightshift.admin-token", ADMIN_TOKEN);
+    return new NightshiftNode(ApplicationContext.run(EmbeddedServer.class, all), ADMIN_TOKEN);
+  }
+
   public ApplicationContext context() {
     return server.getApplicationContext();
   }

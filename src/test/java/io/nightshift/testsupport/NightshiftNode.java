@@ -101,7 +101,12 @@ public final class NightshiftNode implements AutoCloseable {
     Map<String, Object> all = new HashMap<>(properties);
     all.put("micronaut.server.port", -1);
     all.putIfAbsent("nightshift.admin-token", ADMIN_TOKEN);
-    return new NightshiftNode(ApplicationContext.run(EmbeddedServer.class, all), ADMIN_TOKEN);
+    // Not deduced: under JUnit, Micronaut would add the test environment by itself.
+    ApplicationContext context =
+        ApplicationContext.builder().properties(all).deduceEnvironment(false).start();
+    EmbeddedServer server = context.getBean(EmbeddedServer.class);
+    server.start();
+    return new NightshiftNode(server, ADMIN_TOKEN);
   }
 
   public ApplicationContext context() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nightshift.testsupport.NightshiftNode;
+import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,7 +33,12 @@ record EnginePass(double count, double sum, double max, Map<Double, Double> buck
     Map<Double, Double> buckets = new TreeMap<>();
     boolean found = false;
     for (NightshiftNode node : nodes) {
-      for (String line : node.get("/prometheus").body().split("\n")) {
+      HttpResponse<String> scrape = node.get("/prometheus");
+      if (scrape.statusCode() != 200) {
+        // Else "n/a" would stand for a scrape refused, not for a meter that does not exist.
+        throw new IllegalStateException("/prometheus answered " + scrape.statusCode());
+      }
+      for (String line : scrape.body().split("\n")) {
         Matcher sample = SAMPLE.matcher(line.trim());
         if (!sample.matches()) {
           continue;

@@ -14,11 +14,13 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * db-scheduler as a peer: three scheduler instances on the benchmark's database, polling with
@@ -41,8 +43,9 @@ final class DbSchedulerPeer {
     List<HikariDataSource> pools = new ArrayList<>();
     List<Scheduler> schedulers = new ArrayList<>();
     try {
-      // Far enough ahead to store every execution first (in batches), plus a margin.
-      Instant due = Instant.now().plusSeconds(3).plusMillis(size / 2L);
+      // The run rows carry the due instant, known only once every execution is stored: they read
+      // it from here.
+      AtomicReference<Instant> due = new AtomicReference<>();
       for (int i = 1; i <= instances; i++) {
         HikariDataSource pool = pool(database, "db-scheduler-" + i);
         pools.add(pool);
@@ -57,16 +60,23 @@ final class DbSchedulerPeer {
                 .build());
       }
       OneTimeTask<Void> task = task(pools.get(0), runs, due);
+      Instant placeholder = Instant.now().plus(Duration.ofDays(1));
       List<TaskInstance<?>> batch = new ArrayList<>();
       for (int i = 0; i < size; i++) {
         batch.add(task.instance("w" + i));
         if (batch.size() == 1000 || i == size - 1) {
-          schedulers.get(0).scheduleBatch(batch, due);
+          schedulers.get(0).scheduleBatch(batch, placeholder);
           batch.clear();
         }
       }
-      if (Instant.now().isAfter(due)) {
-        throw new IllegalStateException("scheduling took past the due instant");
+      // Storing them takes longer as the machine is loaded: all are moved to the due instant at
+      // once when stored.
+      due.set(Instant.now().plusSeconds(2));
+      try (Connection connection = database.connect();
+          PreparedStatement update =
+              connection.prepareStatement("UPDATE " + TASKS_TABLE + " SET execution_time = ?")) {
+        update.setTimestamp(1, Timestamp.from(due.get()));
+        update.executeUpdate();
       }
       schedulers.forEach(Scheduler::start);
       long deadline = System.currentTimeMillis() + Duration.ofMinutes(10).toMillis();
@@ -93,14 +103,15 @@ final class DbSchedulerPeer {
     }
   }
 
-  private static OneTimeTask<Void> task(HikariDataSource pool, PeerRuns runs, Instant due) {
+  private static OneTimeTask<Void> task(
+      HikariDataSource pool, PeerRuns runs, AtomicReference<Instant> due) {
     String insert = runs.insertOne();
     return Tasks.oneTime("bench-fire")
         .execute(
             (instance, context) -> {
               try (Connection connection = pool.getConnection();
                   PreparedStatement statement = connection.prepareStatement(insert)) {
-                PeerRuns.bind(statement, UUID.randomUUID().toString(), instance.getId(), due);
+                PeerRuns.bind(statement, UUID.randomUUID().toString(), instance.getId(), due.get());
                 statement.executeUpdate();
               } catch (SQLException e) {
                 throw new IllegalStateException(e);

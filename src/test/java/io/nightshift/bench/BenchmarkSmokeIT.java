@@ -67,7 +67,8 @@ class BenchmarkSmokeIT {
           .as(peer)
           .contains("per_second", "unit", "nightshift_ratio");
     }
-    assertThat(fields(round.get("nightshift_kubernetes"))).contains("steps_launched_per_second");
+    assertThat(fields(round.get("nightshift_kubernetes")))
+        .contains("steps_launched_per_second", "jobs_created_per_second", "jobs_created_on_fake");
     assertThat(fields(results.get("extras").get("heap")))
         .contains("heap_before_mib", "heap_with_history_mib");
     assertThat(fields(results.get("extras").get("definition_writes"))).contains("per_second");

@@ -206,6 +206,10 @@ final class NightshiftRound {
     Results.number(json, "runs_ended_per_second", perSecond(ended, due, lastEnded));
     Results.number(
         json, "steps_launched_per_second", perSecond(stepsStarted, firstStepStart, lastStepStart));
+    if (firstStepStart != null) {
+      json.put("first_step_started_at", firstStepStart.toString());
+      json.put("last_step_started_at", lastStepStart.toString());
+    }
     ObjectNode statuses = json.putObject("runs_by_status");
     byStatus.forEach(statuses::put);
     ObjectNode misfires = json.putObject("misfires");

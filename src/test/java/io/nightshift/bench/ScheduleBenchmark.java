@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -184,10 +185,29 @@ public final class ScheduleBenchmark {
               count,
               NightshiftRound.Until.STEPS_STARTED,
               options.roundTimeout());
+      // A step counts as started before its Job's create has been answered: the Jobs are counted
+      // where they land, on the fake API server, until all are there.
+      Instant deadline = Instant.now().plus(options.roundTimeout());
+      while (kube.jobCreations(namespace).size() < count && Instant.now().isBefore(deadline)) {
+        Thread.sleep(50);
+      }
+      Instant allCreated = Instant.now();
+      int created = kube.jobCreations(namespace).size();
       round.put("executor", "kubernetes");
       round.put("added_latency_ms", options.kubeLatency().toMillis());
       round.put("max_running_steps", Math.max(500, count));
-      round.put("jobs_created_on_fake", kube.jobCreations(namespace).size());
+      round.put("jobs_created_on_fake", created);
+      JsonNode firstStart = round.get("first_step_started_at");
+      Results.number(
+          round,
+          "jobs_created_per_second",
+          firstStart == null
+              ? Double.NaN
+              : created
+                  / Math.max(
+                      0.001,
+                      Duration.between(Instant.parse(firstStart.asText()), allCreated).toMillis()
+                          / 1000.0));
       return round;
     } catch (Exception e) {
       throw new IllegalStateException("the Kubernetes round failed", e);
@@ -237,14 +257,14 @@ public final class ScheduleBenchmark {
         Results.ratio(
             number(nightshift, "steps_launched_per_second"), number(launches, "per_second")));
     ObjectNode jobs = (ObjectNode) peers.get("kubernetes_jobs");
-    jobs.put("compared_with", "nightshift_kubernetes.steps_launched_per_second");
+    jobs.put("compared_with", "nightshift_kubernetes.jobs_created_per_second");
     JsonNode kubeRound = round.get("nightshift_kubernetes");
     Results.number(
         jobs,
         "nightshift_ratio",
         Results.ratio(
             kubeRound.isObject()
-                ? number((ObjectNode) kubeRound, "steps_launched_per_second")
+                ? number((ObjectNode) kubeRound, "jobs_created_per_second")
                 : Double.NaN,
             number(jobs, "per_second")));
   }
@@ -266,12 +286,14 @@ public final class ScheduleBenchmark {
         text(nightshift, "runs_admitted_per_second"),
         text(nightshift, "steps_launched_per_second"),
         nightshift.get("misfires").get("total").asInt(),
-        nightshift.get("engine_pass"));
+        nightshift.get("engine_pass").isTextual()
+            ? nightshift.get("engine_pass").asText()
+            : nightshift.get("engine_pass").toString());
     JsonNode kubeRound = round.get("nightshift_kubernetes");
     if (kubeRound.isObject()) {
       System.out.printf(
-          "  Nightshift (Kubernetes executor): %s Jobs/s%n",
-          text((ObjectNode) kubeRound, "steps_launched_per_second"));
+          "  Nightshift (Kubernetes executor): %s Jobs/s created on the fake API server%n",
+          text((ObjectNode) kubeRound, "jobs_created_per_second"));
     }
   }
 

@@ -1,365 +1,406 @@
 package io.nightshift.bench;
 
-import io.micronaut.context.ApplicationContext;
-import io.micronaut.runtime.server.EmbeddedServer;
-import io.nightshift.schedule.ScheduleConfig;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nightshift.testsupport.NightshiftNode;
 import io.nightshift.testsupport.PostgresFixture;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.nightshift.testsupport.kube.FakeKubernetes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import org.quartz.Job;
-import org.quartz.JobBuilder;
-import org.quartz.JobExecutionContext;
-import org.quartz.Scheduler;
-import org.quartz.SimpleScheduleBuilder;
-import org.quartz.Trigger;
-import org.quartz.TriggerBuilder;
-import org.quartz.impl.SchedulerRepository;
-import org.quartz.impl.StdSchedulerFactory;
+import java.util.function.IntFunction;
 
 /**
- * How fast schedules turn into running steps: three Nightshift nodes on one PostgreSQL, N workflows
- * due at the same minute with a no-op local step; and, on the same database in the same run, bare
- * clustered Quartz firing N empty jobs, as the ceiling. Prints figures; asserts nothing.
+ * How fast schedules turn into running steps (issue 14), measured only through Nightshift's public
+ * behaviour (its API, its {@code runs} and {@code run_steps} tables, {@code /prometheus}) so that
+ * it measures any design of the fire path and the engine. Three nodes in one JVM on one PostgreSQL;
+ * per size N, N workflows due at the same minute with one no-op local step; and, in the same run on
+ * the same database, the peers that bound what is possible: bare clustered Quartz, db-scheduler,
+ * one set-based INSERT, a bare process-launch loop and a bare client-java loop against the fake
+ * Kubernetes API server. Prints the figures and writes them to {@code
+ * target/benchmark/results.json}; asserts nothing about them.
  *
- * <p>{@code ./mvnw -B -Pbenchmark -DskipTests verify} runs it for N = 1,000 and 10,000; {@code
- * -Dbenchmark.sizes=200} picks other sizes.
+ * <p>{@code ./mvnw -B -Pbenchmark -DskipTests verify} runs it for N = 1,000 and 10,000; see {@link
+ * BenchmarkOptions} for the other settings.
  */
 public final class ScheduleBenchmark {
 
-  private static final int NODES = 3;
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-
-  /** Fire times recorded by the bare Quartz job. */
-  static final ConcurrentLinkedQueue<Long> BARE_FIRES = new ConcurrentLinkedQueue<>();
+  static final int NODES = 3;
 
   private ScheduleBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    int[] sizes =
-        Arrays.stream(System.getProperty("benchmark.sizes", "1000,10000").split(","))
-            .map(String::trim)
-            .mapToInt(Integer::parseInt)
-            .toArray();
+    BenchmarkOptions options = BenchmarkOptions.fromSystemProperties();
+    try {
+      ObjectNode results = run(options);
+      System.out.println();
+      print(results);
+      System.out.println("Written to " + options.output().toAbsolutePath());
+    } catch (Exception | Error e) {
+      e.printStackTrace();
+      System.exit(1); // a thread a failed round left running must not keep the JVM up
+    }
+    System.exit(0);
+  }
+
+  /** Runs every round and writes {@code options.output()}; returns what it wrote. */
+  static ObjectNode run(BenchmarkOptions options) throws Exception {
+    ObjectNode results = JsonNodeFactory.instance.objectNode();
+    results.set("machine", machine());
+    results.set("settings", Results.MAPPER.valueToTree(settings(options)));
     PostgresFixture.Database database = PostgresFixture.newDatabase();
     database.migratedDataSource(); // Quartz's tables, for the bare schedulers that come first
+    ((ObjectNode) results.get("machine")).put("database", databaseVersion(database));
     Path dataDir = Files.createTempDirectory("nightshift-bench");
-    List<String> table = new ArrayList<>();
-    table.add(
-        "| N | lag p50 | lag p99 | lag max | runs completed/s | Nightshift fires/s | bare Quartz"
-            + " fires/s | ratio |");
-    table.add("|---|---|---|---|---|---|---|---|");
+    Map<Integer, ObjectNode> kubeRounds = new HashMap<>();
+    List<ObjectNode> rounds = new ArrayList<>();
+    try (FakeKubernetes kube = FakeKubernetes.start()) {
+      kube.delay("*", ".*", options.kubeLatency(), Integer.MAX_VALUE);
+      List<NightshiftNode> nodes =
+          startNodes(
+              i ->
+                  Map.of(
+                      "nightshift.executor",
+                      "local",
+                      "nightshift.data-dir",
+                      dataDir.toString(),
+                      "nightshift.cluster.node-id",
+                      "bench-" + i),
+              database);
+      try {
+        for (int size : options.sizes()) {
+          System.out.printf("N=%,d%n", size);
+          ObjectNode round = JsonNodeFactory.instance.objectNode();
+          round.put("n", size);
+          ObjectNode peers = round.putObject("peers");
+          peers.set("quartz", peer("bare clustered Quartz", QuartzPeer.run(database, NODES, size)));
+          peers.set(
+              "db_scheduler", peer("db-scheduler", DbSchedulerPeer.run(database, NODES, size)));
+          peers.set("sql_insert", peer("one set-based INSERT", SqlCeiling.run(database, size)));
+          int launches = Math.min(size, options.launches());
+          peers.set(
+              "process_launch", peer("bare ProcessBuilder loop", ProcessLaunchPeer.run(launches)));
+          peers.set(
+              "kubernetes_jobs",
+              peer(
+                  "bare client-java loop",
+                  KubernetesPeer.run(kube, "bare" + size, launches, options.kubeLatency())));
 
-    List<ApplicationContext> nodes = new ArrayList<>();
-    try {
-      for (int i = 1; i <= NODES; i++) {
-        nodes.add(node(database, dataDir, "bench-" + i));
-      }
-      // The ceiling runs with the nodes' own scheduler settings, while the nodes idle.
-      ScheduleConfig config = nodes.get(0).getBean(ScheduleConfig.class);
-      for (int size : sizes) {
-        double bare = bareQuartz(database, config, size);
-        Result result = nightshift(database, nodes, size);
-        table.add(
-            String.format(
-                Locale.ROOT,
-                "| %,d | %.2f s | %.2f s | %.2f s | %.0f | %.0f | %.0f | %.2f |",
-                size,
-                result.p50(),
-                result.p99(),
-                result.max(),
-                result.completedPerSecond(),
-                result.firesPerSecond(),
-                bare,
-                result.firesPerSecond() / bare));
-      }
-    } finally {
-      nodes.forEach(ApplicationContext::close);
-    }
-    System.out.println();
-    System.out.printf(
-        "Machine: %d cores, %s %s, Java %s; %d nodes in one JVM, embedded PostgreSQL%n",
-        Runtime.getRuntime().availableProcessors(),
-        System.getProperty("os.name"),
-        System.getProperty("os.arch"),
-        System.getProperty("java.version"),
-        NODES);
-    table.forEach(System.out::println);
-  }
+          ObjectNode nightshift =
+              NightshiftRound.run(
+                  nodes,
+                  database,
+                  "bench" + size,
+                  size,
+                  NightshiftRound.Until.RUNS_ENDED,
+                  options.roundTimeout());
+          nightshift.put("executor", "local");
+          round.set("nightshift", nightshift);
 
-  record Result(
-      double p50, double p99, double max, double completedPerSecond, double firesPerSecond) {}
-
-  private static ApplicationContext node(
-      PostgresFixture.Database database, Path dataDir, String id) {
-    Map<String, Object> properties = new HashMap<>();
-    properties.put("micronaut.server.port", -1);
-    properties.put("nightshift.datasource.url", database.url());
-    properties.put("nightshift.datasource.username", database.username());
-    properties.put("nightshift.datasource.password", database.password());
-    properties.put("nightshift.data-dir", dataDir.toString());
-    properties.put("nightshift.executor", "local");
-    properties.put("nightshift.cluster.node-id", id);
-    properties.put("nightshift.admin-token", NightshiftNode.ADMIN_TOKEN);
-    return ApplicationContext.run(EmbeddedServer.class, properties).getApplicationContext();
-  }
-
-  /** N workflows due at one minute, defined through the API of every node in turn. */
-  private static Result nightshift(
-      PostgresFixture.Database database, List<ApplicationContext> nodes, int size)
-      throws Exception {
-    String namespace = "bench" + size;
-    // Far enough ahead to define them all first: about 2.5 ms a definition here, plus a margin.
-    Instant due =
-        Instant.now()
-            .plus(Duration.ofMillis(4L * size))
-            .plusSeconds(20)
-            .truncatedTo(ChronoUnit.MINUTES)
-            .plus(Duration.ofMinutes(1));
-    ZonedDateTime at = due.atZone(ZoneOffset.UTC);
-    String body =
-        """
-        apiVersion: nightshift.io/v1
-        kind: Workflow
-        spec:
-          schedule: "%d %d %d %d *"
-          timeZone: UTC
-          steps:
-            - {name: noop, image: busybox:1.36, command: ["true"]}
-        """
-            .formatted(at.getMinute(), at.getHour(), at.getDayOfMonth(), at.getMonthValue());
-    List<String> urls =
-        nodes.stream().map(node -> node.getBean(EmbeddedServer.class).getURL().toString()).toList();
-    ExecutorService clients = Executors.newFixedThreadPool(8);
-    List<Future<Integer>> puts = new ArrayList<>();
-    Instant defining = Instant.now();
-    for (int i = 0; i < size; i++) {
-      String url =
-          urls.get(i % urls.size()) + "/api/v1/namespaces/" + namespace + "/workflows/w" + i;
-      puts.add(
-          clients.submit(
-              () ->
-                  HTTP.send(
-                          HttpRequest.newBuilder(URI.create(url))
-                              .header("Content-Type", "application/yaml")
-                              .header("Authorization", "Bearer " + NightshiftNode.ADMIN_TOKEN)
-                              .PUT(HttpRequest.BodyPublishers.ofString(body))
-                              .build(),
-                          HttpResponse.BodyHandlers.discarding())
-                      .statusCode()));
-    }
-    for (Future<Integer> put : puts) {
-      if (put.get() != 201) {
-        throw new IllegalStateException("defining a workflow answered " + put.get());
-      }
-    }
-    clients.shutdown();
-    System.out.printf(
-        "N=%,d: defined in %.1f s; due at %s%n",
-        size, Duration.between(defining, Instant.now()).toMillis() / 1000.0, due);
-    if (Instant.now().isAfter(due.minusSeconds(2))) {
-      throw new IllegalStateException("defining took past the due minute: the figures would lie");
-    }
-
-    Instant deadline = due.plus(Duration.ofMinutes(15));
-    long succeeded = 0;
-    while (Instant.now().isBefore(deadline)) {
-      succeeded =
-          count(
-              database,
-              "SELECT count(*) FROM runs WHERE namespace = ? AND status = 'Succeeded'",
-              namespace);
-      if (succeeded == size) {
-        break;
-      }
-      Thread.sleep(500);
-    }
-    if (succeeded != size) {
-      throw new IllegalStateException(succeeded + " of " + size + " runs succeeded in 15 minutes");
-    }
-
-    List<Double> lags = new ArrayList<>();
-    List<Double> fireLags = new ArrayList<>();
-    Instant lastCreated = due;
-    Instant lastFinished = due;
-    try (Connection connection = database.connect();
-        PreparedStatement statement =
-            connection.prepareStatement(
-                "SELECT r.scheduled_time, r.created_at, r.finished_at, min(s.started_at)"
-                    + " FROM runs r JOIN run_steps s ON s.run_id = r.id WHERE r.namespace = ?"
-                    + " GROUP BY r.id")) {
-      statement.setString(1, namespace);
-      try (ResultSet rows = statement.executeQuery()) {
-        while (rows.next()) {
-          Instant scheduled = rows.getTimestamp(1).toInstant();
-          Instant created = rows.getTimestamp(2).toInstant();
-          Instant finished = rows.getTimestamp(3).toInstant();
-          Instant started = rows.getTimestamp(4).toInstant();
-          lags.add(Duration.between(scheduled, started).toMillis() / 1000.0);
-          fireLags.add(Duration.between(scheduled, created).toMillis() / 1000.0);
-          lastCreated = created.isAfter(lastCreated) ? created : lastCreated;
-          lastFinished = finished.isAfter(lastFinished) ? finished : lastFinished;
+          if (options.kubeNightshift()) {
+            ObjectNode kubeRound =
+                kubeRounds.computeIfAbsent(
+                    launches, count -> kubernetesRound(kube, count, options));
+            round.set("nightshift_kubernetes", kubeRound);
+          } else {
+            round.put("nightshift_kubernetes", "not run (benchmark.kube.nightshift=false)");
+          }
+          ratios(round);
+          printRound(round);
+          rounds.add(round);
+          results.set("sizes", Results.MAPPER.valueToTree(rounds));
+          Results.write(results, options.output()); // so far, should a later size fail
         }
+        ObjectNode extras = results.putObject("extras");
+        if (options.writes()) {
+          System.out.printf("Definition writes: %,d PUTs%n", options.writeCount());
+          extras.set("definition_writes", Extras.definitionWrites(nodes, options.writeCount()));
+        } else {
+          extras.put("definition_writes", "not run (benchmark.writes=true runs it)");
+        }
+        if (options.heap()) {
+          System.out.printf(
+              "Heap: %,d workflows, %,d runs of history%n",
+              options.heapWorkflows(), options.heapRuns());
+          extras.set(
+              "heap",
+              Extras.heap(
+                  nodes,
+                  database,
+                  options.heapWorkflows(),
+                  options.heapRuns(),
+                  options.heapSettle()));
+        } else {
+          extras.put("heap", "not run (benchmark.heap=true runs it)");
+        }
+      } finally {
+        nodes.forEach(NightshiftNode::close);
       }
     }
-    lags.sort(Double::compare);
-    fireLags.sort(Double::compare);
-    double fireSeconds = Math.max(0.001, Duration.between(due, lastCreated).toMillis() / 1000.0);
-    double doneSeconds = Math.max(0.001, Duration.between(due, lastFinished).toMillis() / 1000.0);
-    Result result =
-        new Result(
-            percentile(lags, 50),
-            percentile(lags, 99),
-            lags.get(lags.size() - 1),
-            size / doneSeconds,
-            size / fireSeconds);
-    System.out.printf(
-        Locale.ROOT,
-        "N=%,d: lag p50 %.2f s, p99 %.2f s, max %.2f s (of which the fire: p50 %.2f s, p99 %.2f"
-            + " s); all fired in %.1f s, all done in %.1f s%n",
-        size,
-        result.p50(),
-        result.p99(),
-        result.max(),
-        percentile(fireLags, 50),
-        percentile(fireLags, 99),
-        fireSeconds,
-        doneSeconds);
-    return result;
-  }
-
-  private static double percentile(List<Double> sorted, int percent) {
-    int index = (int) Math.ceil(percent / 100.0 * sorted.size()) - 1;
-    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
-  }
-
-  private static long count(PostgresFixture.Database database, String sql, String parameter)
-      throws SQLException {
-    try (Connection connection = database.connect();
-        PreparedStatement statement = connection.prepareStatement(sql)) {
-      statement.setString(1, parameter);
-      try (ResultSet result = statement.executeQuery()) {
-        result.next();
-        return result.getLong(1);
-      }
-    }
+    results.set("sizes", Results.MAPPER.valueToTree(rounds));
+    Results.write(results, options.output());
+    return results;
   }
 
   /**
-   * The ceiling: three clustered Quartz schedulers configured as Nightshift's are (threads, store,
-   * locking), under a scheduler name of their own, firing N empty jobs due at one instant. Returns
-   * their fire rate: N over the time from the due instant to the last fire.
+   * Nightshift with the Kubernetes executor: three more nodes, on a database of their own, create
+   * one Job per run on the fake API server. The Jobs never end there, so the cap on Running steps
+   * is raised to {@code count}: what is measured is how fast Jobs are created, not the cap.
    */
-  private static double bareQuartz(
-      PostgresFixture.Database database, ScheduleConfig config, int size) throws Exception {
-    BARE_FIRES.clear();
-    String name = "bare" + size;
-    List<Scheduler> schedulers = new ArrayList<>();
+  private static ObjectNode kubernetesRound(
+      FakeKubernetes kube, int count, BenchmarkOptions options) {
+    String namespace = "kube" + count;
+    PostgresFixture.Database database = PostgresFixture.newDatabase();
+    List<NightshiftNode> nodes =
+        startNodes(
+            i ->
+                Map.of(
+                    "nightshift.executor",
+                    "kubernetes",
+                    "nightshift.kubernetes.api-url",
+                    kube.url(),
+                    "nightshift.kubernetes.namespaces",
+                    namespace,
+                    "nightshift.engine.max-running-steps",
+                    Math.max(500, count),
+                    "nightshift.cluster.node-id",
+                    "kube-" + i),
+            database);
     try {
-      for (int i = 1; i <= NODES; i++) {
-        schedulers.add(bareScheduler(database, config, name, "bare-" + i));
+      ObjectNode round =
+          NightshiftRound.run(
+              nodes,
+              database,
+              namespace,
+              count,
+              NightshiftRound.Until.STEPS_STARTED,
+              options.roundTimeout());
+      // A step counts as started before its Job's create has been answered: the Jobs are counted
+      // where they land, on the fake API server, until all are there.
+      Instant deadline = Instant.now().plus(options.roundTimeout());
+      while (kube.jobCreations(namespace).size() < count && Instant.now().isBefore(deadline)) {
+        Thread.sleep(50);
       }
-      Scheduler scheduler = schedulers.get(0);
-      Date due = Date.from(Instant.now().plusSeconds(10L + size / 200));
-      for (int i = 0; i < size; i++) {
-        Trigger trigger =
-            TriggerBuilder.newTrigger()
-                .withIdentity("t" + i)
-                .startAt(due)
-                .withSchedule(SimpleScheduleBuilder.simpleSchedule().withRepeatCount(0))
-                .build();
-        scheduler.scheduleJob(
-            JobBuilder.newJob(EmptyJob.class).withIdentity("j" + i).build(), trigger);
-      }
-      if (new Date().after(due)) {
-        throw new IllegalStateException("scheduling took past the due instant");
-      }
-      for (Scheduler each : schedulers) {
-        each.start();
-      }
-      long deadline = System.currentTimeMillis() + Duration.ofMinutes(10).toMillis();
-      while (BARE_FIRES.size() < size && System.currentTimeMillis() < deadline) {
-        Thread.sleep(100);
-      }
-      long last = BARE_FIRES.stream().mapToLong(Long::longValue).max().orElseThrow();
-      double seconds = Math.max(0.001, (last - due.getTime()) / 1000.0);
-      System.out.printf(
-          Locale.ROOT,
-          "N=%,d: bare Quartz fired %d in %.1f s: %.0f fires/s%n",
-          size,
-          BARE_FIRES.size(),
-          seconds,
-          BARE_FIRES.size() / seconds);
-      return BARE_FIRES.size() / seconds;
+      Instant allCreated = Instant.now();
+      int created = kube.jobCreations(namespace).size();
+      round.put("executor", "kubernetes");
+      round.put("added_latency_ms", options.kubeLatency().toMillis());
+      round.put("max_running_steps", Math.max(500, count));
+      round.put("jobs_created_on_fake", created);
+      JsonNode firstStart = round.get("first_step_started_at");
+      Results.number(
+          round,
+          "jobs_created_per_second",
+          firstStart == null
+              ? Double.NaN
+              : created
+                  / Math.max(
+                      0.001,
+                      Duration.between(Instant.parse(firstStart.asText()), allCreated).toMillis()
+                          / 1000.0));
+      return round;
+    } catch (Exception e) {
+      throw new IllegalStateException("the Kubernetes round failed", e);
     } finally {
-      for (Scheduler scheduler : schedulers) {
-        scheduler.shutdown(true);
-      }
+      nodes.forEach(NightshiftNode::close);
     }
   }
 
-  private static Scheduler bareScheduler(
-      PostgresFixture.Database database, ScheduleConfig config, String name, String instance)
-      throws Exception {
-    Properties properties = new Properties();
-    properties.setProperty(StdSchedulerFactory.PROP_SCHED_INSTANCE_NAME, name);
-    properties.setProperty(StdSchedulerFactory.PROP_SCHED_INSTANCE_ID, instance);
-    properties.setProperty("org.quartz.threadPool.threadCount", Integer.toString(config.threads()));
-    properties.setProperty(
-        "org.quartz.scheduler.batchTriggerAcquisitionMaxCount",
-        Integer.toString(config.batchSize()));
-    properties.setProperty(
-        "org.quartz.scheduler.idleWaitTime", Long.toString(config.idleWait().toMillis()));
-    properties.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
-    properties.setProperty(
-        "org.quartz.jobStore.driverDelegateClass",
-        "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
-    properties.setProperty("org.quartz.jobStore.dataSource", "bare");
-    properties.setProperty("org.quartz.jobStore.isClustered", "true");
-    properties.setProperty("org.quartz.jobStore.acquireTriggersWithinLock", "true");
-    properties.setProperty("org.quartz.dataSource.bare.provider", "hikaricp");
-    properties.setProperty("org.quartz.dataSource.bare.driver", "org.postgresql.Driver");
-    properties.setProperty("org.quartz.dataSource.bare.URL", database.url());
-    properties.setProperty("org.quartz.dataSource.bare.user", database.username());
-    properties.setProperty("org.quartz.dataSource.bare.password", database.password());
-    properties.setProperty(
-        "org.quartz.dataSource.bare.maxConnections", Integer.toString(config.threads() + 2));
-    Scheduler scheduler = new StdSchedulerFactory(properties).getScheduler();
-    SchedulerRepository.getInstance().remove(name); // one per instance in this JVM
-    return scheduler;
+  private static List<NightshiftNode> startNodes(
+      IntFunction<Map<String, Object>> properties, PostgresFixture.Database database) {
+    List<NightshiftNode> nodes = new ArrayList<>();
+    for (int i = 1; i <= NODES; i++) {
+      Map<String, Object> each = NightshiftNode.on(database);
+      each.putAll(properties.apply(i));
+      nodes.add(NightshiftNode.startOnSystemClock(each));
+    }
+    return nodes;
   }
 
-  /** Does nothing but note when it fired. */
-  public static final class EmptyJob implements Job {
-    @Override
-    public void execute(JobExecutionContext context) {
-      BARE_FIRES.add(System.currentTimeMillis());
+  private static ObjectNode peer(String name, PeerResult result) {
+    ObjectNode json = result.toJson();
+    json.put("peer", name);
+    System.out.printf(
+        "  %s: %s %s%s%n",
+        name,
+        Results.rate(result.perSecond()),
+        result.unit(),
+        result.lags() == null ? "" : " (scheduled to done: " + result.lags() + ")");
+    return json;
+  }
+
+  /** Nightshift's rate over each peer's, put on the peer: runs recorded, steps launched, Jobs. */
+  private static void ratios(ObjectNode round) {
+    ObjectNode nightshift = (ObjectNode) round.get("nightshift");
+    ObjectNode peers = (ObjectNode) round.get("peers");
+    double created = number(nightshift, "runs_created_per_second");
+    for (String peer : List.of("quartz", "db_scheduler", "sql_insert")) {
+      ObjectNode json = (ObjectNode) peers.get(peer);
+      json.put("compared_with", "nightshift.runs_created_per_second");
+      Results.number(json, "nightshift_ratio", Results.ratio(created, number(json, "per_second")));
+    }
+    ObjectNode launches = (ObjectNode) peers.get("process_launch");
+    launches.put("compared_with", "nightshift.steps_launched_per_second");
+    Results.number(
+        launches,
+        "nightshift_ratio",
+        Results.ratio(
+            number(nightshift, "steps_launched_per_second"), number(launches, "per_second")));
+    ObjectNode jobs = (ObjectNode) peers.get("kubernetes_jobs");
+    jobs.put("compared_with", "nightshift_kubernetes.jobs_created_per_second");
+    JsonNode kubeRound = round.get("nightshift_kubernetes");
+    Results.number(
+        jobs,
+        "nightshift_ratio",
+        Results.ratio(
+            kubeRound.isObject()
+                ? number((ObjectNode) kubeRound, "jobs_created_per_second")
+                : Double.NaN,
+            number(jobs, "per_second")));
+  }
+
+  private static double number(ObjectNode json, String key) {
+    JsonNode value = json.get(key);
+    return value != null && value.isNumber() ? value.asDouble() : Double.NaN;
+  }
+
+  private static void printRound(ObjectNode round) {
+    ObjectNode nightshift = (ObjectNode) round.get("nightshift");
+    System.out.printf(
+        Locale.ROOT,
+        "  Nightshift: admitted %s; first step %s; %s runs/s recorded, %s runs/s admitted,"
+            + " %s steps/s launched; misfires %d; engine pass %s%n",
+        lags(nightshift.get("scheduled_to_admitted")),
+        lags(nightshift.get("scheduled_to_first_step")),
+        text(nightshift, "runs_created_per_second"),
+        text(nightshift, "runs_admitted_per_second"),
+        text(nightshift, "steps_launched_per_second"),
+        nightshift.get("misfires").get("total").asInt(),
+        nightshift.get("engine_pass").isTextual()
+            ? nightshift.get("engine_pass").asText()
+            : nightshift.get("engine_pass").toString());
+    JsonNode kubeRound = round.get("nightshift_kubernetes");
+    if (kubeRound.isObject()) {
+      System.out.printf(
+          "  Nightshift (Kubernetes executor): %s Jobs/s created on the fake API server%n",
+          text((ObjectNode) kubeRound, "jobs_created_per_second"));
+    }
+  }
+
+  /** The summary table, the same as the JSON says. */
+  static void print(ObjectNode results) {
+    JsonNode machine = results.get("machine");
+    System.out.printf(
+        "Machine: %d cores, %s, Java %s, %s; %d nodes in one JVM; %s%n",
+        machine.get("cores").asInt(),
+        machine.get("os").asText(),
+        machine.get("java").asText(),
+        machine.get("database").asText(),
+        NODES,
+        machine.get("date").asText());
+    System.out.println(
+        "| N | admitted p50 | p99 | max | first step p50 | p99 | max | runs/s | misfires |"
+            + " engine pass mean | Quartz fires/s (ratio) | db-scheduler runs/s (ratio) |"
+            + " INSERT runs/s (ratio) | launches/s bare (ratio) | Jobs/s bare (ratio) |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    for (JsonNode round : results.get("sizes")) {
+      ObjectNode nightshift = (ObjectNode) round.get("nightshift");
+      JsonNode admitted = nightshift.get("scheduled_to_admitted");
+      JsonNode step = nightshift.get("scheduled_to_first_step");
+      JsonNode pass = nightshift.get("engine_pass");
+      System.out.printf(
+          Locale.ROOT,
+          "| %,d | %s | %s | %s | %s | %s | %s | %s | %d | %s | %s | %s | %s | %s | %s |%n",
+          round.get("n").asInt(),
+          seconds(admitted, "p50_seconds"),
+          seconds(admitted, "p99_seconds"),
+          seconds(admitted, "max_seconds"),
+          seconds(step, "p50_seconds"),
+          seconds(step, "p99_seconds"),
+          seconds(step, "max_seconds"),
+          text(nightshift, "runs_created_per_second"),
+          nightshift.get("misfires").get("total").asInt(),
+          pass.isObject() ? seconds(pass, "mean_seconds") : pass.asText(),
+          peerCell(round, "quartz"),
+          peerCell(round, "db_scheduler"),
+          peerCell(round, "sql_insert"),
+          peerCell(round, "process_launch"),
+          peerCell(round, "kubernetes_jobs"));
+    }
+  }
+
+  private static String peerCell(JsonNode round, String peer) {
+    JsonNode json = round.get("peers").get(peer);
+    return text((ObjectNode) json, "per_second")
+        + " ("
+        + json.get("nightshift_ratio").asText()
+        + ")";
+  }
+
+  private static String lags(JsonNode lags) {
+    return "p50 %s, p99 %s, max %s"
+        .formatted(
+            seconds(lags, "p50_seconds"),
+            seconds(lags, "p99_seconds"),
+            seconds(lags, "max_seconds"));
+  }
+
+  private static String seconds(JsonNode json, String key) {
+    JsonNode value = json.get(key);
+    return value != null && value.isNumber() ? Results.fixed2(value.asDouble()) + " s" : "n/a";
+  }
+
+  private static String text(ObjectNode json, String key) {
+    return Results.rate(number(json, key));
+  }
+
+  private static ObjectNode machine() {
+    ObjectNode machine = JsonNodeFactory.instance.objectNode();
+    machine.put("cores", Runtime.getRuntime().availableProcessors());
+    machine.put(
+        "os",
+        System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.version")
+            + " "
+            + System.getProperty("os.arch"));
+    machine.put("java", System.getProperty("java.version"));
+    machine.put("java_vm", System.getProperty("java.vm.name"));
+    machine.put("max_heap_mib", Runtime.getRuntime().maxMemory() >> 20);
+    machine.put("date", Instant.now().toString());
+    machine.put("nodes", NODES);
+    machine.put("nodes_share_one_jvm", true);
+    return machine;
+  }
+
+  private static Map<String, Object> settings(BenchmarkOptions options) {
+    Map<String, Object> settings = new HashMap<>();
+    settings.put("sizes", options.sizes());
+    settings.put("round_timeout_seconds", options.roundTimeout().toSeconds());
+    settings.put("launches_per_size", options.launches());
+    settings.put("kube_latency_ms", options.kubeLatency().toMillis());
+    settings.put("kube_nightshift", options.kubeNightshift());
+    settings.put("heap", options.heap());
+    settings.put("writes", options.writes());
+    return settings;
+  }
+
+  private static String databaseVersion(PostgresFixture.Database database) throws Exception {
+    try (Connection connection = database.connect();
+        Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery("SHOW server_version")) {
+      result.next();
+      return "PostgreSQL " + result.getString(1);
     }
   }
 }

@@ -92,6 +92,23 @@ public final class NightshiftNode implements AutoCloseable {
         ApplicationContext.run(EmbeddedServer.class, all, Environment.TEST), ADMIN_TOKEN);
   }
 
+  /**
+   * A node with these properties over the defaults of application.yml, outside Micronaut's test
+   * environment: on the system clock, not a {@link MutableClock}, and with the production pool
+   * size. For what must be measured in real time, as the benchmark does.
+   */
+  public static NightshiftNode startOnSystemClock(Map<String, Object> properties) {
+    Map<String, Object> all = new HashMap<>(properties);
+    all.put("micronaut.server.port", -1);
+    all.putIfAbsent("nightshift.admin-token", ADMIN_TOKEN);
+    // Not deduced: under JUnit, Micronaut would add the test environment by itself.
+    ApplicationContext context =
+        ApplicationContext.builder().properties(all).deduceEnvironment(false).start();
+    EmbeddedServer server = context.getBean(EmbeddedServer.class);
+    server.start();
+    return new NightshiftNode(server, ADMIN_TOKEN);
+  }
+
   public ApplicationContext context() {
     return server.getApplicationContext();
   }

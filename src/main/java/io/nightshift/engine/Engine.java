@@ -6,10 +6,13 @@ import io.micronaut.context.annotation.Context;
 import io.nightshift.cluster.LeaderElector;
 import io.nightshift.executor.Executor;
 import io.nightshift.metrics.MetricsStore;
+import io.nightshift.run.RunRow;
+import io.nightshift.run.RunStatus;
+import io.nightshift.run.StepRow;
+import io.nightshift.run.StepStatus;
+import io.nightshift.run.Trigger;
 import io.nightshift.store.NotLeaderException;
 import io.nightshift.store.RunRepository;
-import io.nightshift.store.RunRow;
-import io.nightshift.store.StepRow;
 import io.nightshift.workflow.DefinitionCodec;
 import io.nightshift.workflow.Parameters;
 import io.nightshift.workflow.Step;
@@ -31,6 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -68,6 +72,15 @@ public class Engine {
   private Instant nextHistoryCollection = Instant.MIN;
   private final AtomicBoolean wakeRequested = new AtomicBoolean();
   private final Queue<Ended> ended = new ConcurrentLinkedQueue<>();
+  private final Queue<Accepted> accepted = new ConcurrentLinkedQueue<>();
+
+  /**
+   * Attempts this node launched as leader under {@link #inFlightToken} whose acknowledgement or end
+   * is not written yet: not launched again while their create may still be under way here.
+   */
+  private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+
+  private long inFlightToken = -1;
 
   /** Parsed definitions of the active runs, by run id; used by the engine thread only. */
   private final Map<String, Workflow> definitions = new HashMap<>();
@@ -122,6 +135,10 @@ public class Engine {
       return;
     }
     long token = elector.standing().lease().orElseThrow().fencingToken();
+    if (token != inFlightToken) {
+      inFlight.clear(); // leader anew: what was in flight before is the executor's to tell
+      inFlightToken = token;
+    }
     try {
       writeEnded(token);
       List<RunRow> all = runs.active();
@@ -136,11 +153,11 @@ public class Engine {
           end(
               run.namespace(),
               run.id(),
-              "Cancelled",
+              RunStatus.CANCELLED,
               "Cancelled",
               "cancelled through the API",
               batch);
-        } else if ("Pending".equals(run.status())) {
+        } else if (run.status() == RunStatus.PENDING) {
           admit(run, runSteps, active, batch);
         } else if (active.contains(run)) {
           advance(run, runSteps, batch);
@@ -199,11 +216,11 @@ public class Engine {
     List<RunRow> sameWorkflow =
         active.ofWorkflowOf(run).stream().filter(other -> !other.id().equals(run.id())).toList();
     List<String> running =
-        sameWorkflow.stream().filter(r -> "Running".equals(r.status())).map(RunRow::id).toList();
+        sameWorkflow.stream().filter(r -> r.status() == RunStatus.RUNNING).map(RunRow::id).toList();
     int waiting =
         (int)
             sameWorkflow.stream()
-                .filter(r -> "Pending".equals(r.status()) && "Queued".equals(r.reason()))
+                .filter(r -> r.status() == RunStatus.PENDING && "Queued".equals(r.reason()))
                 .filter(r -> r.seq() < run.seq())
                 .count();
     Admission.Decision decision =
@@ -212,7 +229,7 @@ public class Engine {
     switch (decision.verdict()) {
       case START -> {
         startRun(run, steps, workflow, batch, now);
-        active.replace(run, "Running", run.reason());
+        active.replace(run, RunStatus.RUNNING, run.reason());
       }
       case SKIP -> {
         batch.write(
@@ -220,7 +237,7 @@ public class Engine {
                 RunRepository.updateRun(
                     connection,
                     run.id(),
-                    "Skipped",
+                    RunStatus.SKIPPED,
                     decision.reason(),
                     "a run of this workflow was active: " + String.join(", ", running),
                     null,
@@ -234,12 +251,12 @@ public class Engine {
                   RunRepository.updateRun(
                       connection,
                       run.id(),
-                      "Pending",
+                      RunStatus.PENDING,
                       "Queued",
                       "waits for " + String.join(", ", running),
                       null,
                       null));
-          active.replace(run, "Pending", "Queued");
+          active.replace(run, RunStatus.PENDING, "Queued");
         }
       }
       case REPLACE -> {
@@ -247,14 +264,14 @@ public class Engine {
           end(
               run.namespace(),
               replaced,
-              "Cancelled",
+              RunStatus.CANCELLED,
               "Replaced",
               "replaced by run " + run.id(),
               batch);
         }
         active.remove(run, decision.cancel());
         startRun(run, steps, workflow, batch, now);
-        active.replace(run, "Running", run.reason());
+        active.replace(run, RunStatus.RUNNING, run.reason());
       }
     }
   }
@@ -285,7 +302,7 @@ public class Engine {
       ofWorkflowOf(run).removeIf(other -> ids.contains(other.id()));
     }
 
-    void replace(RunRow run, String status, String reason) {
+    void replace(RunRow run, RunStatus status, String reason) {
       List<RunRow> same = ofWorkflowOf(run);
       same.set(
           same.indexOf(run),
@@ -331,11 +348,13 @@ public class Engine {
       String name = definitions.get(i).name();
       steps.add(
           byName.getOrDefault(
-              name, new StepRow(run.id(), name, i, "Pending", 0, null, null, null, null, null)));
+              name,
+              new StepRow(
+                  run.id(), name, i, StepStatus.PENDING, 0, null, null, null, null, null, null)));
     }
     batch.write(
         connection -> {
-          RunRepository.updateRun(connection, run.id(), "Running", null, null, now, null);
+          RunRepository.updateRun(connection, run.id(), RunStatus.RUNNING, null, null, now, null);
           for (int i = 0; i < definitions.size(); i++) {
             RunRepository.insertStep(connection, run.id(), definitions.get(i).name(), i);
           }
@@ -353,7 +372,7 @@ public class Engine {
       end(
           run.namespace(),
           run.id(),
-          "Failed",
+          RunStatus.FAILED,
           "DeadlineExceeded",
           "ran longer than its activeDeadlineSeconds (" + runDeadline + ")",
           batch);
@@ -370,16 +389,24 @@ public class Engine {
     for (StepRow row : steps) {
       rows.put(row.name(), row);
       attempts.put(row.name(), row.attempt());
-      StepStatus status = StepStatus.valueOf(row.status().toUpperCase());
+      StepStatus status = row.status();
       Step step = definitions.get(row.name());
       if (status == StepStatus.RUNNING && Retries.pastDeadline(step, row.startedAt(), now)) {
         expired.add(row);
         status = StepStatus.FAILED;
+      } else if (status == StepStatus.RUNNING && !row.launched()) {
+        // Recorded Running, never acknowledged: its leader may have died before launching it.
+        // Launched again under the same name: a create still in flight from that leader meets
+        // AlreadyExists and the Job is adopted, so nothing runs twice and nothing is called lost.
+        if (!inFlight.contains(attemptKey(run.id(), row.jobName()))) {
+          Executor.Launch again = launch(run, workflow, row.name(), row.jobName(), row.attempt());
+          batch.then(() -> launchNow(run.id(), again));
+        }
       } else if (status == StepStatus.RUNNING
           && !executor.adopt(
               launch(run, workflow, row.name(), row.jobName(), row.attempt()),
               result -> stepEnded(run.id(), row.name(), row.jobName(), result))) {
-        // Neither running here nor anywhere this executor can see: lost with its node.
+        // Acknowledged once, and now neither here nor anywhere this executor can see: lost.
         lost.add(row);
         status = StepStatus.FAILED;
       }
@@ -436,7 +463,7 @@ public class Engine {
                 run.id(),
                 step.name(),
                 step.jobName(),
-                "Failed",
+                StepStatus.FAILED,
                 now,
                 "DeadlineExceeded",
                 "ran longer than its activeDeadlineSeconds ("
@@ -449,7 +476,7 @@ public class Engine {
                 run.id(),
                 step.name(),
                 step.jobName(),
-                "Failed",
+                StepStatus.FAILED,
                 now,
                 "ExecutorLost",
                 "the attempt "
@@ -462,7 +489,7 @@ public class Engine {
                 connection,
                 run.id(),
                 skip.getKey(),
-                "Skipped",
+                StepStatus.SKIPPED,
                 null,
                 null,
                 null,
@@ -477,8 +504,8 @@ public class Engine {
                 connection,
                 run.id(),
                 outcome == DagAdvance.Outcome.SUCCEEDED
-                    ? "Succeeded"
-                    : outcome == DagAdvance.Outcome.FAILED ? "Failed" : "Cancelled",
+                    ? RunStatus.SUCCEEDED
+                    : outcome == DagAdvance.Outcome.FAILED ? RunStatus.FAILED : RunStatus.CANCELLED,
                 failed ? "StepFailed" : null,
                 failed ? failedSteps(statuses) : null,
                 null,
@@ -516,7 +543,7 @@ public class Engine {
     Map<String, Integer> running = new HashMap<>();
     for (RunRow run : runs) {
       for (StepRow step : steps.getOrDefault(run.id(), List.of())) {
-        if ("Running".equals(step.status())) {
+        if (step.status() == StepStatus.RUNNING) {
           running.merge(run.namespace(), 1, Integer::sum);
         }
       }
@@ -551,37 +578,29 @@ public class Engine {
       Executor.Launch launch = wish.launch();
       // A scheduled run's first launch measures how late its schedule is served.
       boolean firstLaunch =
-          "schedule".equals(run.trigger()) && wish.firstOfRun() && measured.add(run.id());
+          run.trigger() == Trigger.SCHEDULE && wish.firstOfRun() && measured.add(run.id());
       batch.write(
           connection -> {
             if (firstLaunch) {
               MetricsStore.firstStepLaunched(
                   connection, run.namespace(), run.workflow(), run.scheduledTime(), now);
             }
-            RunRepository.updateStep(
+            RunRepository.startAttempt(
                 connection,
                 run.id(),
                 launch.step().name(),
-                "Running",
                 Integer.parseInt(launch.env().get("NIGHTSHIFT_ATTEMPT")),
                 launch.name(),
-                now,
-                null,
-                null,
-                null);
+                now);
           });
-      batch.then(
-          () -> {
-            String step = launch.step().name();
-            executor.launch(launch, result -> stepEnded(run.id(), step, launch.name(), result));
-          });
+      batch.then(() -> launchNow(run.id(), launch));
       batch.flushIfFull();
     }
     for (Map.Entry<Capacity.Candidate, Capacity.Wait> waiting : allocation.waiting().entrySet()) {
       Ready.Wish wish = wishes.get(waiting.getKey());
       StepRow row = wish.row();
       String message = waitingMessage(waiting.getKey().namespace(), waiting.getValue());
-      boolean pending = row == null || "Pending".equals(row.status());
+      boolean pending = row == null || row.status() == StepStatus.PENDING;
       if (pending
           && !(WAITING_FOR_CAPACITY.equals(row == null ? null : row.reason())
               && message.equals(row.message()))) {
@@ -592,7 +611,7 @@ public class Engine {
                     connection,
                     wish.run().id(),
                     step,
-                    "Pending",
+                    StepStatus.PENDING,
                     null,
                     null,
                     null,
@@ -705,6 +724,23 @@ public class Engine {
     }
   }
 
+  /** Launches an attempt recorded Running; its acknowledgement and end are written by a pass. */
+  private void launchNow(String runId, Executor.Launch launch) {
+    String step = launch.step().name();
+    inFlight.add(attemptKey(runId, launch.name()));
+    executor.launch(
+        launch,
+        () -> accepted.add(new Accepted(runId, step, launch.name(), now())),
+        result -> stepEnded(runId, step, launch.name(), result));
+  }
+
+  private static String attemptKey(String runId, String jobName) {
+    return runId + "/" + jobName;
+  }
+
+  /** The executor acknowledged an attempt: its Job or process exists. Not yet written. */
+  private record Accepted(String runId, String step, String jobName, Instant at) {}
+
   /**
    * An attempt ended: noted, and written by the engine thread at the start of its next pass,
    * together with every other end reported meanwhile.
@@ -726,13 +762,20 @@ public class Engine {
   private record Ended(
       String runId, String step, String jobName, Executor.Result result, Instant at) {}
 
-  /** Writes the attempts' ends reported since the last pass, in one transaction. */
+  /**
+   * Writes the acknowledgements and ends of attempts reported since the last pass, in one
+   * transaction.
+   */
   private void writeEnded(long token) {
+    List<Accepted> acks = new ArrayList<>();
+    for (Accepted ack = accepted.poll(); ack != null; ack = accepted.poll()) {
+      acks.add(ack);
+    }
     List<Ended> batch = new ArrayList<>();
     for (Ended end = ended.poll(); end != null; end = ended.poll()) {
       batch.add(end);
     }
-    if (batch.isEmpty()) {
+    if (batch.isEmpty() && acks.isEmpty()) {
       return;
     }
     try {
@@ -740,22 +783,30 @@ public class Engine {
           elector.nodeId(),
           token,
           connection -> {
+            for (Accepted ack : acks) {
+              RunRepository.markLaunched(
+                  connection, ack.runId(), ack.step(), ack.jobName(), ack.at());
+            }
             for (Ended end : batch) {
               RunRepository.endRunningStep(
                   connection,
                   end.runId(),
                   end.step(),
                   end.jobName(),
-                  end.result().succeeded() ? "Succeeded" : "Failed",
+                  end.result().succeeded() ? StepStatus.SUCCEEDED : StepStatus.FAILED,
                   end.at(),
                   end.result().reason(),
                   end.result().message());
             }
           });
     } catch (RuntimeException e) {
-      ended.addAll(batch); // facts still: written by the next pass, or read again on adoption
+      // Facts still: written by the next pass, or read again on adoption.
+      accepted.addAll(acks);
+      ended.addAll(batch);
       throw e;
     }
+    acks.forEach(ack -> inFlight.remove(attemptKey(ack.runId(), ack.jobName())));
+    batch.forEach(end -> inFlight.remove(attemptKey(end.runId(), end.jobName())));
   }
 
   /**
@@ -763,7 +814,12 @@ public class Engine {
    * {@code status} (Cancelled, or Failed past its deadline).
    */
   private void end(
-      String namespace, String runId, String status, String reason, String message, Batch batch) {
+      String namespace,
+      String runId,
+      RunStatus status,
+      String reason,
+      String message,
+      Batch batch) {
     // Written now, after what the pass has queued: a step started earlier in the pass is Running
     // in the rows read here, and is stopped with the rest.
     batch.flush();
@@ -774,12 +830,12 @@ public class Engine {
         batch.token,
         connection -> {
           for (StepRow step : steps) {
-            if (!StepStatus.valueOf(step.status().toUpperCase()).ended()) {
+            if (!step.status().ended()) {
               RunRepository.updateStep(
                   connection,
                   runId,
                   step.name(),
-                  "Cancelled",
+                  StepStatus.CANCELLED,
                   null,
                   null,
                   null,
@@ -792,9 +848,10 @@ public class Engine {
         });
     batch.ready.ended.add(runId);
     batch.ready.release(
-        namespace, (int) steps.stream().filter(step -> "Running".equals(step.status())).count());
+        namespace,
+        (int) steps.stream().filter(step -> step.status() == StepStatus.RUNNING).count());
     steps.stream()
-        .filter(step -> "Running".equals(step.status()) && step.jobName() != null)
+        .filter(step -> step.status() == StepStatus.RUNNING && step.jobName() != null)
         .forEach(step -> executor.cancel(namespace, step.jobName()));
   }
 

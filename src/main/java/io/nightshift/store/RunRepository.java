@@ -1,6 +1,11 @@
 package io.nightshift.store;
 
 import io.nightshift.metrics.MetricsStore;
+import io.nightshift.run.RunRow;
+import io.nightshift.run.RunStatus;
+import io.nightshift.run.StepRow;
+import io.nightshift.run.StepStatus;
+import io.nightshift.run.Trigger;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -13,16 +18,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import javax.sql.DataSource;
 
 /** The runs table. */
 @Singleton
 public class RunRepository {
-
-  /** The statuses a run ends in. */
-  private static final Set<String> ENDED =
-      Set.of("Succeeded", "Failed", "Cancelled", "Skipped", "Missed");
 
   private final Jdbc jdbc;
 
@@ -315,7 +315,8 @@ public class RunRepository {
           try (PreparedStatement statement =
               connection.prepareStatement(
                   "SELECT run_id, name, position, status, attempt, job_name, started_at,"
-                      + " finished_at, reason, message FROM run_steps WHERE run_id = ANY (?)"
+                      + " finished_at, reason, message, launched_at FROM run_steps"
+                      + " WHERE run_id = ANY (?)"
                       + " ORDER BY run_id, position")) {
             statement.setArray(1, connection.createArrayOf("text", runIds.toArray()));
             Map<String, List<StepRow>> steps = new HashMap<>();
@@ -328,13 +329,14 @@ public class RunRepository {
                             result.getString(1),
                             result.getString(2),
                             result.getInt(3),
-                            result.getString(4),
+                            StepStatus.of(result.getString(4)),
                             result.getInt(5),
                             result.getString(6),
                             instant(result, 7),
                             instant(result, 8),
                             result.getString(9),
-                            result.getString(10)));
+                            result.getString(10),
+                            instant(result, 11)));
               }
             }
             return steps;
@@ -368,7 +370,7 @@ public class RunRepository {
   public static void updateRun(
       Connection connection,
       String id,
-      String status,
+      RunStatus status,
       String reason,
       String message,
       Instant startedAt,
@@ -384,20 +386,20 @@ public class RunRepository {
                 + " RETURNING before.status, r.namespace, r.workflow, r.trigger, r.started_at,"
                 + " r.finished_at")) {
       statement.setString(1, id);
-      statement.setString(2, status);
+      statement.setString(2, status.spelling());
       statement.setString(3, reason);
       statement.setString(4, message);
       statement.setTimestamp(5, startedAt == null ? null : Jdbc.timestamp(startedAt));
       statement.setTimestamp(6, finishedAt == null ? null : Jdbc.timestamp(finishedAt));
       try (ResultSet result = statement.executeQuery()) {
         // Counted once, when the run ends: not when an ended run is written again.
-        if (result.next() && !ENDED.contains(result.getString(1)) && ENDED.contains(status)) {
+        if (result.next() && !RunStatus.of(result.getString(1)).ended() && status.ended()) {
           MetricsStore.runEnded(
               connection,
               result.getString(2),
               result.getString(3),
               result.getString(4),
-              status,
+              status.spelling(),
               reason,
               instant(result, 5),
               instant(result, 6));
@@ -424,7 +426,7 @@ public class RunRepository {
       Connection connection,
       String runId,
       String name,
-      String status,
+      StepStatus status,
       Integer attempt,
       String jobName,
       Instant startedAt,
@@ -438,7 +440,7 @@ public class RunRepository {
                 + " job_name = coalesce(?, job_name), started_at = coalesce(?, started_at),"
                 + " finished_at = coalesce(?, finished_at), reason = ?, message = ?"
                 + " WHERE run_id = ? AND name = ?")) {
-      statement.setString(1, status);
+      statement.setString(1, status.spelling());
       statement.setObject(2, attempt);
       statement.setString(3, jobName);
       statement.setTimestamp(4, startedAt == null ? null : Jdbc.timestamp(startedAt));
@@ -447,6 +449,51 @@ public class RunRepository {
       statement.setString(7, message);
       statement.setString(8, runId);
       statement.setString(9, name);
+      statement.executeUpdate();
+    }
+  }
+
+  /**
+   * Starts a new attempt of a step: Running under {@code jobName}, not yet acknowledged by the
+   * executor.
+   */
+  public static void startAttempt(
+      Connection connection,
+      String runId,
+      String name,
+      int attempt,
+      String jobName,
+      Instant startedAt)
+      throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "UPDATE run_steps SET status = 'Running', attempt = ?, job_name = ?, started_at = ?,"
+                + " launched_at = NULL, reason = NULL, message = NULL"
+                + " WHERE run_id = ? AND name = ?")) {
+      statement.setInt(1, attempt);
+      statement.setString(2, jobName);
+      statement.setTimestamp(3, Jdbc.timestamp(startedAt));
+      statement.setString(4, runId);
+      statement.setString(5, name);
+      statement.executeUpdate();
+    }
+  }
+
+  /**
+   * Records that the executor acknowledged the attempt {@code jobName} of a step, if it is still
+   * the step's: from now on an attempt with no trace is lost, not merely never launched.
+   */
+  public static void markLaunched(
+      Connection connection, String runId, String name, String jobName, Instant at)
+      throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "UPDATE run_steps SET launched_at = ? WHERE run_id = ? AND name = ? AND job_name = ?"
+                + " AND launched_at IS NULL")) {
+      statement.setTimestamp(1, Jdbc.timestamp(at));
+      statement.setString(2, runId);
+      statement.setString(3, name);
+      statement.setString(4, jobName);
       statement.executeUpdate();
     }
   }
@@ -462,7 +509,7 @@ public class RunRepository {
       String runId,
       String name,
       String jobName,
-      String status,
+      StepStatus status,
       Instant finishedAt,
       String reason,
       String message)
@@ -473,7 +520,7 @@ public class RunRepository {
                 + " FROM runs r WHERE r.id = s.run_id AND s.run_id = ? AND s.name = ?"
                 + " AND s.job_name = ? AND s.status = 'Running'"
                 + " RETURNING r.namespace, r.workflow, s.started_at")) {
-      statement.setString(1, status);
+      statement.setString(1, status.spelling());
       statement.setTimestamp(2, Jdbc.timestamp(finishedAt));
       statement.setString(3, reason);
       statement.setString(4, message);
@@ -487,7 +534,7 @@ public class RunRepository {
               result.getString(1),
               result.getString(2),
               name,
-              status,
+              status.spelling(),
               reason,
               instant(result, 3),
               finishedAt);
@@ -512,8 +559,8 @@ public class RunRepository {
                   result.getString("namespace"),
                   result.getString("workflow"),
                   result.getLong("seq"),
-                  result.getString("trigger"),
-                  result.getString("status"),
+                  Trigger.of(result.getString("trigger")),
+                  RunStatus.of(result.getString("status")),
                   result.getString("reason"),
                   result.getString("message"),
                   instant(result, "scheduled_time"),

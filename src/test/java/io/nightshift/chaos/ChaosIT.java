@@ -43,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three nodes as separate processes (the packaged jar) on one PostgreSQL and the fake API server;
- * while scheduled and manual runs flow, a node chosen at random is killed with SIGKILL and started
+ * while scheduled and manual runs flow, a node is killed with SIGKILL every 4 to 5 s and started
  * again. At the end every run has ended exactly once and succeeded, every scheduled minute has its
  * one run, every accepted manual run exists, and no Job was created twice.
  *
@@ -118,7 +118,7 @@ class ChaosIT {
 
       Random random = new Random(7);
       Instant end = Instant.now().plusSeconds(seconds);
-      Instant nextKill = Instant.now().plusSeconds(8);
+      Instant nextKill = Instant.now().plusSeconds(4);
       Set<String> accepted = new HashSet<>();
       List<Duration> handOvers = new CopyOnWriteArrayList<>();
       Future<?> restarted = CompletableFuture.completedFuture(null);
@@ -154,7 +154,8 @@ class ChaosIT {
           long killedAt = System.nanoTime();
           nodes.get(victim).destroyForcibly().waitFor();
           kills++;
-          nextKill = Instant.now().plusSeconds(8 + random.nextInt(5));
+          // Often enough that leaders die mid-launch: between recording a step and its Job.
+          nextKill = Instant.now().plusMillis(4_000 + random.nextInt(1_001));
           // Runs keep being posted to the survivors while the lease changes hands.
           restarted =
               restarts.submit(
@@ -189,7 +190,7 @@ class ChaosIT {
         active = count("SELECT count(*) FROM runs WHERE status IN ('Pending', 'Running')");
         Thread.sleep(100);
       }
-      assertThat(kills).as("nodes killed").isGreaterThanOrEqualTo((int) (seconds / 13));
+      assertThat(kills).as("nodes killed").isGreaterThanOrEqualTo((int) (seconds / 8));
       assertThat(active).as("runs still active").isZero();
       assertThat(count("SELECT count(*) FROM runs WHERE status <> 'Succeeded'"))
           .as(

@@ -77,7 +77,7 @@ public class LocalExecutor implements Executor {
   }
 
   @Override
-  public void launch(Launch launch, Consumer<Result> onEnd) {
+  public void launch(Launch launch, Runnable onAccepted, Consumer<Result> onEnd) {
     Step step = launch.step();
     Optional<String> unsupported = unsupported(step);
     if (unsupported.isPresent()) {
@@ -94,7 +94,8 @@ public class LocalExecutor implements Executor {
       return;
     }
     if (adopt(launch, onEnd)) {
-      return; // launched before, by this node or one that was leader then
+      onAccepted.run(); // launched before, by this node or one that was leader then
+      return;
     }
     Path dir = steps.resolve(launch.namespace());
     Optional<LocalProcess> leftover = LocalProcess.find(dir, launch.name());
@@ -123,6 +124,7 @@ public class LocalExecutor implements Executor {
       return;
     }
     watch(key(launch.namespace(), launch.name()), process, onEnd);
+    onAccepted.run(); // started, and its pid file written: another node can find it
   }
 
   /** Attempts are named per workflow, and a workflow's name is unique in its namespace only. */

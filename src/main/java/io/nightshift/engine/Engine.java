@@ -2,17 +2,22 @@ package io.nightshift.engine;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micronaut.context.annotation.Context;
 import io.nightshift.cluster.LeaderElector;
 import io.nightshift.executor.Executor;
-import io.nightshift.metrics.MetricsStore;
+import io.nightshift.metrics.Metrics;
+import io.nightshift.run.Attempt;
+import io.nightshift.run.Change;
+import io.nightshift.run.Fence;
+import io.nightshift.run.NotLeaderException;
 import io.nightshift.run.RunRow;
 import io.nightshift.run.RunStatus;
+import io.nightshift.run.RunStore;
 import io.nightshift.run.StepRow;
 import io.nightshift.run.StepStatus;
 import io.nightshift.run.Trigger;
-import io.nightshift.store.NotLeaderException;
-import io.nightshift.store.RunRepository;
 import io.nightshift.workflow.DefinitionCodec;
 import io.nightshift.workflow.Parameters;
 import io.nightshift.workflow.Step;
@@ -40,6 +45,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,13 +67,15 @@ public class Engine {
   private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final RunRepository runs;
+  private final RunStore runs;
   private final WorkflowService workflows;
   private final LeaderElector elector;
   private final Executor executor;
+  private final Effects effects;
   private final DefinitionCodec codec;
   private final EngineConfig config;
   private final Clock clock;
+  private final Timer passTimer;
   private ScheduledExecutorService loop;
   private Instant nextHistoryCollection = Instant.MIN;
   private final AtomicBoolean wakeRequested = new AtomicBoolean();
@@ -86,20 +94,24 @@ public class Engine {
   private final Map<String, Workflow> definitions = new HashMap<>();
 
   public Engine(
-      RunRepository runs,
+      RunStore runs,
       WorkflowService workflows,
       LeaderElector elector,
       Executor executor,
+      Effects effects,
       DefinitionCodec codec,
       EngineConfig config,
-      Clock clock) {
+      Clock clock,
+      MeterRegistry registry) {
     this.runs = runs;
     this.workflows = workflows;
     this.elector = elector;
     this.executor = executor;
+    this.effects = effects;
     this.codec = codec;
     this.config = config;
     this.clock = clock;
+    this.passTimer = Metrics.timer(Metrics.ENGINE_PASS, registry);
   }
 
   @PostConstruct
@@ -111,8 +123,10 @@ public class Engine {
               thread.setDaemon(true);
               return thread;
             });
-    long period = config.interval().toMillis();
-    loop.scheduleWithFixedDelay(this::tickSafely, period, period, TimeUnit.MILLISECONDS);
+    if (config.loop()) {
+      long period = config.interval().toMillis();
+      loop.scheduleWithFixedDelay(this::tickSafely, period, period, TimeUnit.MILLISECONDS);
+    }
   }
 
   @PreDestroy
@@ -134,6 +148,15 @@ public class Engine {
     if (!elector.isLeader()) {
       return;
     }
+    long started = System.nanoTime();
+    try {
+      pass();
+    } finally {
+      passTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void pass() {
     long token = elector.standing().lease().orElseThrow().fencingToken();
     if (token != inFlightToken) {
       inFlight.clear(); // leader anew: what was in flight before is the executor's to tell
@@ -173,8 +196,8 @@ public class Engine {
     Instant now = now();
     if (!now.isBefore(nextHistoryCollection)) {
       nextHistoryCollection = now.plus(HISTORY_GRACE.dividedBy(2));
-      for (String[] workflow : runs.workflowsWithEndedRuns()) {
-        collectHistory(workflow[0], workflow[1], token);
+      for (RunStore.WorkflowName workflow : runs.workflowsWithEndedRuns()) {
+        collectHistory(workflow.namespace(), workflow.name(), token);
       }
     }
   }
@@ -185,22 +208,23 @@ public class Engine {
     if (workflow.isEmpty()) {
       return;
     }
-    List<RunRepository.Attempt> deleted = new ArrayList<>();
-    runs.fenced(
-        elector.nodeId(),
-        token,
-        connection ->
-            deleted.addAll(
-                RunRepository.deleteBeyondLimits(
-                    connection,
-                    namespace,
-                    name,
-                    workflow.get().spec().successfulRunsHistoryLimit(),
-                    workflow.get().spec().failedRunsHistoryLimit(),
-                    now().minus(HISTORY_GRACE))));
-    for (RunRepository.Attempt attempt : deleted) {
-      JobNames.upTo(attempt).forEach(job -> executor.delete(namespace, job));
+    List<Attempt> deleted =
+        runs.deleteBeyondLimits(
+            fence(token),
+            namespace,
+            name,
+            workflow.get().spec().successfulRunsHistoryLimit(),
+            workflow.get().spec().failedRunsHistoryLimit(),
+            now().minus(HISTORY_GRACE));
+    for (Attempt attempt : deleted) {
+      JobNames.upTo(attempt)
+          .forEach(
+              job -> effects.submit(namespace + "/" + job, () -> executor.delete(namespace, job)));
     }
+  }
+
+  private Fence fence(long token) {
+    return new Fence(elector.nodeId(), token);
   }
 
   private Instant now() {
@@ -233,29 +257,25 @@ public class Engine {
       }
       case SKIP -> {
         batch.write(
-            connection ->
-                RunRepository.updateRun(
-                    connection,
-                    run.id(),
-                    RunStatus.SKIPPED,
-                    decision.reason(),
-                    "a run of this workflow was active: " + String.join(", ", running),
-                    null,
-                    now));
+            new Change.RunUpdated(
+                run.id(),
+                RunStatus.SKIPPED,
+                decision.reason(),
+                "a run of this workflow was active: " + String.join(", ", running),
+                null,
+                now));
         active.remove(run, List.of(run.id()));
       }
       case QUEUE -> {
         if (!"Queued".equals(run.reason())) {
           batch.write(
-              connection ->
-                  RunRepository.updateRun(
-                      connection,
-                      run.id(),
-                      RunStatus.PENDING,
-                      "Queued",
-                      "waits for " + String.join(", ", running),
-                      null,
-                      null));
+              new Change.RunUpdated(
+                  run.id(),
+                  RunStatus.PENDING,
+                  "Queued",
+                  "waits for " + String.join(", ", running),
+                  null,
+                  null));
           active.replace(run, RunStatus.PENDING, "Queued");
         }
       }
@@ -353,10 +373,10 @@ public class Engine {
                   run.id(), name, i, StepStatus.PENDING, 0, null, null, null, null, null, null)));
     }
     batch.write(
-        connection -> {
-          RunRepository.updateRun(connection, run.id(), RunStatus.RUNNING, null, null, now, null);
+        changes -> {
+          changes.add(new Change.RunUpdated(run.id(), RunStatus.RUNNING, null, null, now, null));
           for (int i = 0; i < definitions.size(); i++) {
-            RunRepository.insertStep(connection, run.id(), definitions.get(i).name(), i);
+            changes.add(new Change.StepAdded(run.id(), definitions.get(i).name(), i));
           }
         });
     advance(run, steps, batch);
@@ -456,66 +476,68 @@ public class Engine {
       return; // nothing to write but launches
     }
     batch.write(
-        connection -> {
+        changes -> {
           for (StepRow step : expired) {
-            RunRepository.endRunningStep(
-                connection,
-                run.id(),
-                step.name(),
-                step.jobName(),
-                StepStatus.FAILED,
-                now,
-                "DeadlineExceeded",
-                "ran longer than its activeDeadlineSeconds ("
-                    + definitions.get(step.name()).activeDeadlineSeconds()
-                    + ")");
+            changes.add(
+                new Change.AttemptEnded(
+                    run.id(),
+                    step.name(),
+                    step.jobName(),
+                    StepStatus.FAILED,
+                    now,
+                    "DeadlineExceeded",
+                    "ran longer than its activeDeadlineSeconds ("
+                        + definitions.get(step.name()).activeDeadlineSeconds()
+                        + ")"));
           }
           for (StepRow step : lost) {
-            RunRepository.endRunningStep(
-                connection,
-                run.id(),
-                step.name(),
-                step.jobName(),
-                StepStatus.FAILED,
-                now,
-                "ExecutorLost",
-                "the attempt "
-                    + step.jobName()
-                    + " has no trace this node can see: it ran on a node whose data directory"
-                    + " or cluster this one does not share");
+            changes.add(
+                new Change.AttemptEnded(
+                    run.id(),
+                    step.name(),
+                    step.jobName(),
+                    StepStatus.FAILED,
+                    now,
+                    "ExecutorLost",
+                    "the attempt "
+                        + step.jobName()
+                        + " has no trace this node can see: it ran on a node whose data directory"
+                        + " or cluster this one does not share"));
           }
           for (Map.Entry<String, DagAdvance.Skip> skip : move.skip().entrySet()) {
-            RunRepository.updateStep(
-                connection,
-                run.id(),
-                skip.getKey(),
-                StepStatus.SKIPPED,
-                null,
-                null,
-                null,
-                now,
-                skip.getValue().reason(),
-                skip.getValue().message());
+            changes.add(
+                new Change.StepUpdated(
+                    run.id(),
+                    skip.getKey(),
+                    StepStatus.SKIPPED,
+                    null,
+                    null,
+                    null,
+                    now,
+                    skip.getValue().reason(),
+                    skip.getValue().message()));
           }
           if (move.ended().isPresent()) {
             DagAdvance.Outcome outcome = move.ended().get();
             boolean failed = outcome != DagAdvance.Outcome.SUCCEEDED;
-            RunRepository.updateRun(
-                connection,
-                run.id(),
-                outcome == DagAdvance.Outcome.SUCCEEDED
-                    ? RunStatus.SUCCEEDED
-                    : outcome == DagAdvance.Outcome.FAILED ? RunStatus.FAILED : RunStatus.CANCELLED,
-                failed ? "StepFailed" : null,
-                failed ? failedSteps(statuses) : null,
-                null,
-                now);
+            changes.add(
+                new Change.RunUpdated(
+                    run.id(),
+                    outcome == DagAdvance.Outcome.SUCCEEDED
+                        ? RunStatus.SUCCEEDED
+                        : outcome == DagAdvance.Outcome.FAILED
+                            ? RunStatus.FAILED
+                            : RunStatus.CANCELLED,
+                    failed ? "StepFailed" : null,
+                    failed ? failedSteps(statuses) : null,
+                    null,
+                    now));
           }
         });
     batch.then(
         () -> {
           // After the write: the end a stopped process reports finds the step no longer Running.
-          expired.forEach(step -> executor.cancel(run.namespace(), step.jobName()));
+          expired.forEach(step -> cancel(run.namespace(), step.jobName()));
         });
   }
 
@@ -580,18 +602,19 @@ public class Engine {
       boolean firstLaunch =
           run.trigger() == Trigger.SCHEDULE && wish.firstOfRun() && measured.add(run.id());
       batch.write(
-          connection -> {
+          changes -> {
             if (firstLaunch) {
-              MetricsStore.firstStepLaunched(
-                  connection, run.namespace(), run.workflow(), run.scheduledTime(), now);
+              changes.add(
+                  new Change.FirstStepLaunched(
+                      run.namespace(), run.workflow(), run.scheduledTime(), now));
             }
-            RunRepository.startAttempt(
-                connection,
-                run.id(),
-                launch.step().name(),
-                Integer.parseInt(launch.env().get("NIGHTSHIFT_ATTEMPT")),
-                launch.name(),
-                now);
+            changes.add(
+                new Change.AttemptStarted(
+                    run.id(),
+                    launch.step().name(),
+                    Integer.parseInt(launch.env().get("NIGHTSHIFT_ATTEMPT")),
+                    launch.name(),
+                    now));
           });
       batch.then(() -> launchNow(run.id(), launch));
       batch.flushIfFull();
@@ -606,18 +629,16 @@ public class Engine {
               && message.equals(row.message()))) {
         String step = wish.launch().step().name();
         batch.write(
-            connection ->
-                RunRepository.updateStep(
-                    connection,
-                    wish.run().id(),
-                    step,
-                    StepStatus.PENDING,
-                    null,
-                    null,
-                    null,
-                    null,
-                    WAITING_FOR_CAPACITY,
-                    message));
+            new Change.StepUpdated(
+                wish.run().id(),
+                step,
+                StepStatus.PENDING,
+                null,
+                null,
+                null,
+                null,
+                WAITING_FOR_CAPACITY,
+                message));
         batch.flushIfFull();
       }
     }
@@ -724,14 +745,25 @@ public class Engine {
     }
   }
 
-  /** Launches an attempt recorded Running; its acknowledgement and end are written by a pass. */
+  /**
+   * Launches an attempt recorded Running, on the effects' threads; its acknowledgement and end are
+   * written by a pass.
+   */
   private void launchNow(String runId, Executor.Launch launch) {
     String step = launch.step().name();
     inFlight.add(attemptKey(runId, launch.name()));
-    executor.launch(
-        launch,
-        () -> accepted.add(new Accepted(runId, step, launch.name(), now())),
-        result -> stepEnded(runId, step, launch.name(), result));
+    effects.submit(
+        launch.namespace() + "/" + launch.name(),
+        () ->
+            executor.launch(
+                launch,
+                () -> accepted.add(new Accepted(runId, step, launch.name(), now())),
+                result -> stepEnded(runId, step, launch.name(), result)));
+  }
+
+  /** Stops an attempt, after the commit that ended it, on the effects' threads. */
+  private void cancel(String namespace, String jobName) {
+    effects.submit(namespace + "/" + jobName, () -> executor.cancel(namespace, jobName));
   }
 
   private static String attemptKey(String runId, String jobName) {
@@ -749,7 +781,7 @@ public class Engine {
     ended.add(new Ended(runId, step, jobName, result, now()));
     // Move on now rather than at the next interval: a chain should not wait a tick per step. Many
     // steps ending at once ask for one extra pass, not one each.
-    if (!loop.isShutdown() && wakeRequested.compareAndSet(false, true)) {
+    if (config.loop() && !loop.isShutdown() && wakeRequested.compareAndSet(false, true)) {
       loop.execute(
           () -> {
             wakeRequested.set(false);
@@ -778,27 +810,23 @@ public class Engine {
     if (batch.isEmpty() && acks.isEmpty()) {
       return;
     }
+    List<Change> changes = new ArrayList<>();
+    for (Accepted ack : acks) {
+      changes.add(new Change.AttemptAcknowledged(ack.runId(), ack.step(), ack.jobName(), ack.at()));
+    }
+    for (Ended end : batch) {
+      changes.add(
+          new Change.AttemptEnded(
+              end.runId(),
+              end.step(),
+              end.jobName(),
+              end.result().succeeded() ? StepStatus.SUCCEEDED : StepStatus.FAILED,
+              end.at(),
+              end.result().reason(),
+              end.result().message()));
+    }
     try {
-      runs.fenced(
-          elector.nodeId(),
-          token,
-          connection -> {
-            for (Accepted ack : acks) {
-              RunRepository.markLaunched(
-                  connection, ack.runId(), ack.step(), ack.jobName(), ack.at());
-            }
-            for (Ended end : batch) {
-              RunRepository.endRunningStep(
-                  connection,
-                  end.runId(),
-                  end.step(),
-                  end.jobName(),
-                  end.result().succeeded() ? StepStatus.SUCCEEDED : StepStatus.FAILED,
-                  end.at(),
-                  end.result().reason(),
-                  end.result().message());
-            }
-          });
+      runs.write(fence(token), changes);
     } catch (RuntimeException e) {
       // Facts still: written by the next pass, or read again on adoption.
       accepted.addAll(acks);
@@ -825,34 +853,23 @@ public class Engine {
     batch.flush();
     Instant now = now();
     List<StepRow> steps = runs.steps(runId);
-    runs.fenced(
-        elector.nodeId(),
-        batch.token,
-        connection -> {
-          for (StepRow step : steps) {
-            if (!step.status().ended()) {
-              RunRepository.updateStep(
-                  connection,
-                  runId,
-                  step.name(),
-                  StepStatus.CANCELLED,
-                  null,
-                  null,
-                  null,
-                  now,
-                  reason,
-                  message);
-            }
-          }
-          RunRepository.updateRun(connection, runId, status, reason, message, null, now);
-        });
+    List<Change> changes = new ArrayList<>();
+    for (StepRow step : steps) {
+      if (!step.status().ended()) {
+        changes.add(
+            new Change.StepUpdated(
+                runId, step.name(), StepStatus.CANCELLED, null, null, null, now, reason, message));
+      }
+    }
+    changes.add(new Change.RunUpdated(runId, status, reason, message, null, now));
+    runs.write(fence(batch.token), changes);
     batch.ready.ended.add(runId);
     batch.ready.release(
         namespace,
         (int) steps.stream().filter(step -> step.status() == StepStatus.RUNNING).count());
     steps.stream()
         .filter(step -> step.status() == StepStatus.RUNNING && step.jobName() != null)
-        .forEach(step -> executor.cancel(namespace, step.jobName()));
+        .forEach(step -> cancel(namespace, step.jobName()));
   }
 
   /**
@@ -866,7 +883,8 @@ public class Engine {
 
     final long token;
     final Ready ready;
-    private final List<RunRepository.Fenced> writes = new ArrayList<>();
+    private final List<Change> writes = new ArrayList<>();
+    private int groups;
     private final List<Runnable> then = new ArrayList<>();
 
     Batch(long token, Ready ready) {
@@ -874,8 +892,15 @@ public class Engine {
       this.ready = ready;
     }
 
-    void write(RunRepository.Fenced write) {
-      writes.add(write);
+    void write(Change change) {
+      writes.add(change);
+      groups++;
+    }
+
+    /** Changes that go together, counted as one write. */
+    void write(Consumer<List<Change>> group) {
+      group.accept(writes);
+      groups++;
     }
 
     void then(Runnable action) {
@@ -883,23 +908,17 @@ public class Engine {
     }
 
     void flushIfFull() {
-      if (writes.size() >= MAX_WRITES) {
+      if (groups >= MAX_WRITES) {
         flush();
       }
     }
 
     void flush() {
       if (!writes.isEmpty()) {
-        List<RunRepository.Fenced> pending = List.copyOf(writes);
+        List<Change> pending = List.copyOf(writes);
         writes.clear();
-        runs.fenced(
-            elector.nodeId(),
-            token,
-            connection -> {
-              for (RunRepository.Fenced write : pending) {
-                write.apply(connection);
-              }
-            });
+        groups = 0;
+        runs.write(fence(token), pending);
       }
       List<Runnable> actions = List.copyOf(then);
       then.clear();

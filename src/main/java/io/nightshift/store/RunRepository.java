@@ -1,8 +1,13 @@
 package io.nightshift.store;
 
 import io.nightshift.metrics.MetricsStore;
+import io.nightshift.run.Attempt;
+import io.nightshift.run.Change;
+import io.nightshift.run.Fence;
+import io.nightshift.run.NotLeaderException;
 import io.nightshift.run.RunRow;
 import io.nightshift.run.RunStatus;
+import io.nightshift.run.RunStore;
 import io.nightshift.run.StepRow;
 import io.nightshift.run.StepStatus;
 import io.nightshift.run.Trigger;
@@ -20,9 +25,9 @@ import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 
-/** The runs table. */
+/** The runs and run_steps tables; the engine's {@link RunStore}. */
 @Singleton
-public class RunRepository {
+public class RunRepository implements RunStore {
 
   private final Jdbc jdbc;
 
@@ -149,8 +154,8 @@ public class RunRepository {
                 .findFirst());
   }
 
-  /** Namespace and name of every workflow that has ended runs. */
-  public List<String[]> workflowsWithEndedRuns() {
+  @Override
+  public List<WorkflowName> workflowsWithEndedRuns() {
     return jdbc.inTransaction(
         connection -> {
           try (PreparedStatement statement =
@@ -158,17 +163,14 @@ public class RunRepository {
                       "SELECT DISTINCT namespace, workflow FROM runs WHERE status NOT IN"
                           + " ('Pending', 'Running')");
               ResultSet result = statement.executeQuery()) {
-            List<String[]> workflows = new ArrayList<>();
+            List<WorkflowName> workflows = new ArrayList<>();
             while (result.next()) {
-              workflows.add(new String[] {result.getString(1), result.getString(2)});
+              workflows.add(new WorkflowName(result.getString(1), result.getString(2)));
             }
             return workflows;
           }
         });
   }
-
-  /** A step attempt whose resources (a Job, a log) go with its run. */
-  public record Attempt(String workflow, long seq, String step, int attempt) {}
 
   /** Reads (workflow, seq, step, attempt) rows. */
   private static List<Attempt> attempts(PreparedStatement statement) throws SQLException {
@@ -183,7 +185,7 @@ public class RunRepository {
     return attempts;
   }
 
-  /** The attempts of every run of a workflow: what its Jobs and processes are named. */
+  @Override
   public List<Attempt> attemptsOf(String namespace, String workflow) {
     return jdbc.inTransaction(
         connection -> {
@@ -204,7 +206,26 @@ public class RunRepository {
    * {@code succeededLimit}, the others (Failed, Cancelled, Skipped, Missed) past {@code
    * otherLimit}. Returns the step attempts of the deleted runs, for their resources.
    */
-  public static List<Attempt> deleteBeyondLimits(
+  @Override
+  public List<Attempt> deleteBeyondLimits(
+      Fence fence,
+      String namespace,
+      String workflow,
+      int succeededLimit,
+      int otherLimit,
+      Instant endedBefore) {
+    List<Attempt> deleted = new ArrayList<>();
+    fenced(
+        fence.node(),
+        fence.token(),
+        connection ->
+            deleted.addAll(
+                deleteBeyondLimits(
+                    connection, namespace, workflow, succeededLimit, otherLimit, endedBefore)));
+    return deleted;
+  }
+
+  private static List<Attempt> deleteBeyondLimits(
       Connection connection,
       String namespace,
       String workflow,
@@ -277,7 +298,7 @@ public class RunRepository {
         });
   }
 
-  /** Runs not yet ended, oldest first: what the engine looks after. */
+  @Override
   public List<RunRow> active() {
     return jdbc.inTransaction(
         connection ->
@@ -301,11 +322,8 @@ public class RunRepository {
                 limit));
   }
 
-  public List<StepRow> steps(String runId) {
-    return stepsOf(List.of(runId)).getOrDefault(runId, List.of());
-  }
-
   /** The steps of each of these runs, in their order of definition; one query for them all. */
+  @Override
   public Map<String, List<StepRow>> stepsOf(Collection<String> runIds) {
     if (runIds.isEmpty()) {
       return Map.of();
@@ -366,8 +384,69 @@ public class RunRepository {
         });
   }
 
+  @Override
+  public void write(Fence fence, List<Change> changes) {
+    if (changes.isEmpty()) {
+      return;
+    }
+    fenced(
+        fence.node(),
+        fence.token(),
+        connection -> {
+          for (Change change : changes) {
+            apply(connection, change);
+          }
+        });
+  }
+
+  private static void apply(Connection connection, Change change) throws SQLException {
+    if (change instanceof Change.RunUpdated c) {
+      updateRun(
+          connection,
+          c.runId(),
+          c.status(),
+          c.reason(),
+          c.message(),
+          c.startedAt(),
+          c.finishedAt());
+    } else if (change instanceof Change.StepAdded c) {
+      insertStep(connection, c.runId(), c.step(), c.position());
+    } else if (change instanceof Change.StepUpdated c) {
+      updateStep(
+          connection,
+          c.runId(),
+          c.step(),
+          c.status(),
+          c.attempt(),
+          c.jobName(),
+          c.startedAt(),
+          c.finishedAt(),
+          c.reason(),
+          c.message());
+    } else if (change instanceof Change.AttemptStarted c) {
+      startAttempt(connection, c.runId(), c.step(), c.attempt(), c.jobName(), c.at());
+    } else if (change instanceof Change.AttemptAcknowledged c) {
+      markLaunched(connection, c.runId(), c.step(), c.jobName(), c.at());
+    } else if (change instanceof Change.AttemptEnded c) {
+      endRunningStep(
+          connection,
+          c.runId(),
+          c.step(),
+          c.jobName(),
+          c.status(),
+          c.at(),
+          c.reason(),
+          c.message());
+    } else if (change instanceof Change.FirstStepLaunched c) {
+      MetricsStore.firstStepLaunched(
+          connection, c.namespace(), c.workflow(), c.scheduledTime(), c.at());
+    } else {
+      throw new IllegalArgumentException("unknown change " + change);
+    }
+  }
+
   /** Sets a run's status; {@code startedAt} and {@code finishedAt} only when not null. */
-  public static void updateRun(
+  static void updateRun(
       Connection connection,
       String id,
       RunStatus status,
@@ -408,7 +487,7 @@ public class RunRepository {
     }
   }
 
-  public static void insertStep(Connection connection, String runId, String name, int position)
+  static void insertStep(Connection connection, String runId, String name, int position)
       throws SQLException {
     try (PreparedStatement statement =
         connection.prepareStatement(
@@ -422,7 +501,7 @@ public class RunRepository {
   }
 
   /** Sets a step's status; the other columns only when not null. */
-  public static void updateStep(
+  static void updateStep(
       Connection connection,
       String runId,
       String name,
@@ -457,7 +536,7 @@ public class RunRepository {
    * Starts a new attempt of a step: Running under {@code jobName}, not yet acknowledged by the
    * executor.
    */
-  public static void startAttempt(
+  static void startAttempt(
       Connection connection,
       String runId,
       String name,
@@ -483,7 +562,7 @@ public class RunRepository {
    * Records that the executor acknowledged the attempt {@code jobName} of a step, if it is still
    * the step's: from now on an attempt with no trace is lost, not merely never launched.
    */
-  public static void markLaunched(
+  static void markLaunched(
       Connection connection, String runId, String name, String jobName, Instant at)
       throws SQLException {
     try (PreparedStatement statement =
@@ -504,7 +583,7 @@ public class RunRepository {
    * must not turn Cancelled into Failed), changes nothing. The step's duration and failure are
    * counted in the same transaction.
    */
-  public static void endRunningStep(
+  static void endRunningStep(
       Connection connection,
       String runId,
       String name,

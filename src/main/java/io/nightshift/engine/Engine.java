@@ -172,18 +172,8 @@ public class Engine {
       Batch batch = new Batch(token, new Ready(running(all, steps)));
       for (RunRow run : all) {
         List<StepRow> runSteps = steps.getOrDefault(run.id(), List.of());
-        if (run.cancelRequested()) {
-          end(
-              run.namespace(),
-              run.id(),
-              RunStatus.CANCELLED,
-              "Cancelled",
-              "cancelled through the API",
-              batch);
-        } else if (run.status() == RunStatus.PENDING) {
-          admit(run, runSteps, active, batch);
-        } else if (active.contains(run)) {
-          advance(run, runSteps, batch);
+        if (run.cancelRequested() || run.status() == RunStatus.PENDING || active.contains(run)) {
+          reconcile(run, runSteps, active, batch);
         }
         batch.flushIfFull();
       }
@@ -232,11 +222,26 @@ public class Engine {
   }
 
   /**
-   * Decides a Pending run by its workflow's concurrency policy, and updates {@code active}, this
-   * pass's view of the active runs, with what it decided.
+   * Decides the run ({@link Reconcile}) from what this pass read and what the executor sees, and
+   * applies the plan; {@code active}, this pass's view of the active runs, learns what was decided,
+   * so that each admission sees the ones made before it in the pass.
    */
-  private void admit(RunRow run, List<StepRow> steps, ActiveRuns active, Batch batch) {
+  private void reconcile(RunRow run, List<StepRow> steps, ActiveRuns active, Batch batch) {
     Workflow workflow = definition(run);
+    Instant now = now();
+    Reconcile.Plan plan =
+        Reconcile.decide(
+            run, steps, workflow, siblings(run, active), view(run, steps, workflow, now), now);
+    if (!plan.idle()) {
+      apply(run, steps, workflow, plan, active, batch, now);
+    }
+  }
+
+  /** The other active runs of {@code run}'s workflow, as admission weighs them. */
+  private static Reconcile.Siblings siblings(RunRow run, ActiveRuns active) {
+    if (run.status() != RunStatus.PENDING) {
+      return Reconcile.Siblings.NONE;
+    }
     List<RunRow> sameWorkflow =
         active.ofWorkflowOf(run).stream().filter(other -> !other.id().equals(run.id())).toList();
     List<String> running =
@@ -244,56 +249,168 @@ public class Engine {
     int waiting =
         (int)
             sameWorkflow.stream()
-                .filter(r -> r.status() == RunStatus.PENDING && "Queued".equals(r.reason()))
+                .filter(r -> r.status() == RunStatus.PENDING && Reconcile.QUEUED.equals(r.reason()))
                 .filter(r -> r.seq() < run.seq())
                 .count();
-    Admission.Decision decision =
-        Admission.decide(workflow.spec().concurrencyPolicy(), running, waiting);
-    Instant now = now();
-    switch (decision.verdict()) {
-      case START -> {
-        startRun(run, steps, workflow, batch, now);
-        active.replace(run, RunStatus.RUNNING, run.reason());
+    return new Reconcile.Siblings(running, waiting);
+  }
+
+  /**
+   * What the executor sees of the run's Running steps: those launched here and not yet
+   * acknowledged, and the acknowledged ones it has no trace of. Asking takes the attempt over
+   * ({@link Executor#adopt}), so its end is reported here; a step past its deadline is not asked
+   * about, since it is stopped anyway.
+   */
+  private Reconcile.View view(RunRow run, List<StepRow> steps, Workflow workflow, Instant now) {
+    if (run.status() != RunStatus.RUNNING || run.cancelRequested()) {
+      return Reconcile.View.EMPTY;
+    }
+    Set<String> inFlightHere = new HashSet<>();
+    Set<String> traceless = new HashSet<>();
+    for (StepRow row : steps) {
+      if (row.status() != StepStatus.RUNNING) {
+        continue;
       }
-      case SKIP -> {
-        batch.write(
-            new Change.RunUpdated(
-                run.id(),
-                RunStatus.SKIPPED,
-                decision.reason(),
-                "a run of this workflow was active: " + String.join(", ", running),
-                null,
-                now));
-        active.remove(run, List.of(run.id()));
-      }
-      case QUEUE -> {
-        if (!"Queued".equals(run.reason())) {
-          batch.write(
-              new Change.RunUpdated(
-                  run.id(),
-                  RunStatus.PENDING,
-                  "Queued",
-                  "waits for " + String.join(", ", running),
-                  null,
-                  null));
-          active.replace(run, RunStatus.PENDING, "Queued");
+      Step step =
+          workflow.spec().steps().stream()
+              .filter(candidate -> candidate.name().equals(row.name()))
+              .findFirst()
+              .orElseThrow();
+      if (!row.launched()) {
+        if (inFlight.contains(attemptKey(run.id(), row.jobName()))) {
+          inFlightHere.add(row.jobName());
         }
-      }
-      case REPLACE -> {
-        for (String replaced : decision.cancel()) {
-          end(
-              run.namespace(),
-              replaced,
-              RunStatus.CANCELLED,
-              "Replaced",
-              "replaced by run " + run.id(),
-              batch);
-        }
-        active.remove(run, decision.cancel());
-        startRun(run, steps, workflow, batch, now);
-        active.replace(run, RunStatus.RUNNING, run.reason());
+      } else if (!Retries.pastDeadline(step, row.startedAt(), now)
+          && !executor.adopt(
+              launch(run, workflow, row.name(), row.jobName(), row.attempt()),
+              result -> stepEnded(run.id(), row.name(), row.jobName(), result))) {
+        traceless.add(row.jobName());
       }
     }
+    return new Reconcile.View(inFlightHere, traceless);
+  }
+
+  /** Writes what the plan decided, and what to do once it is committed. */
+  private void apply(
+      RunRow run,
+      List<StepRow> steps,
+      Workflow workflow,
+      Reconcile.Plan plan,
+      ActiveRuns active,
+      Batch batch,
+      Instant now) {
+    if (plan.end().isPresent()) {
+      Reconcile.Ending ending = plan.end().get();
+      if (ending.stopSteps()) {
+        end(run.namespace(), run.id(), ending.status(), ending.reason(), ending.message(), batch);
+      } else {
+        batch.write(
+            new Change.RunUpdated(
+                run.id(), ending.status(), ending.reason(), ending.message(), null, now));
+      }
+      active.remove(run, List.of(run.id()));
+      return;
+    }
+    if (plan.queue().isPresent()) {
+      batch.write(
+          new Change.RunUpdated(
+              run.id(), RunStatus.PENDING, Reconcile.QUEUED, plan.queue().get(), null, null));
+      active.replace(run, RunStatus.PENDING, Reconcile.QUEUED);
+      return;
+    }
+    for (String replaced : plan.replace()) {
+      end(
+          run.namespace(),
+          replaced,
+          RunStatus.CANCELLED,
+          "Replaced",
+          "replaced by run " + run.id(),
+          batch);
+    }
+    active.remove(run, plan.replace());
+    if (plan.start()) {
+      List<Step> definitions = workflow.spec().steps();
+      batch.write(
+          changes -> {
+            changes.add(new Change.RunUpdated(run.id(), RunStatus.RUNNING, null, null, now, null));
+            for (int i = 0; i < definitions.size(); i++) {
+              changes.add(new Change.StepAdded(run.id(), definitions.get(i).name(), i));
+            }
+          });
+      active.replace(run, RunStatus.RUNNING, run.reason());
+    }
+    Map<String, StepRow> rows = new HashMap<>();
+    steps.forEach(row -> rows.put(row.name(), row));
+    // What may start is decided once the pass has seen every run (launchWithinCapacity).
+    batch.ready.release(run.namespace(), plan.expired().size() + plan.lost().size());
+    for (String name : plan.relaunch()) {
+      StepRow row = rows.get(name);
+      Executor.Launch again = launch(run, workflow, name, row.jobName(), row.attempt());
+      batch.then(() -> launchNow(run.id(), again));
+    }
+    for (Reconcile.Ready ready : plan.ready()) {
+      batch.ready.add(
+          run,
+          rows.get(ready.step()),
+          launch(run, workflow, ready.step(), ready.jobName(), ready.attempt()),
+          ready.readyAt(),
+          plan.firstOfRun());
+    }
+    if (plan.expired().isEmpty()
+        && plan.lost().isEmpty()
+        && plan.skip().isEmpty()
+        && plan.outcome().isEmpty()) {
+      return; // nothing to write but launches
+    }
+    batch.write(
+        changes -> {
+          for (Reconcile.StepFailure failure : plan.expired()) {
+            changes.add(failed(run, failure, now));
+          }
+          for (Reconcile.StepFailure failure : plan.lost()) {
+            changes.add(failed(run, failure, now));
+          }
+          for (Map.Entry<String, DagAdvance.Skip> skip : plan.skip().entrySet()) {
+            changes.add(
+                new Change.StepUpdated(
+                    run.id(),
+                    skip.getKey(),
+                    StepStatus.SKIPPED,
+                    null,
+                    null,
+                    null,
+                    now,
+                    skip.getValue().reason(),
+                    skip.getValue().message()));
+          }
+          plan.outcome()
+              .ifPresent(
+                  outcome ->
+                      changes.add(
+                          new Change.RunUpdated(
+                              run.id(),
+                              outcome.status(),
+                              outcome.reason(),
+                              outcome.message(),
+                              null,
+                              now)));
+        });
+    if (plan.outcome().isPresent()) {
+      active.remove(run, List.of(run.id()));
+    }
+    // After the write: the end a stopped process reports finds the step no longer Running.
+    batch.then(() -> plan.expired().forEach(failure -> cancel(run.namespace(), failure.jobName())));
+  }
+
+  private static Change failed(RunRow run, Reconcile.StepFailure failure, Instant now) {
+    return new Change.AttemptEnded(
+        run.id(),
+        failure.step(),
+        failure.jobName(),
+        StepStatus.FAILED,
+        now,
+        failure.reason(),
+        failure.message());
   }
 
   /**
@@ -352,212 +469,6 @@ public class Engine {
   /** The definition the run was created with, parsed once while the run is active. */
   private Workflow definition(RunRow run) {
     return definitions.computeIfAbsent(run.id(), id -> codec.readStored(run.definition()));
-  }
-
-  /**
-   * Starts a run: its step rows (kept from earlier attempts when the run is being retried) and its
-   * first steps.
-   */
-  private void startRun(
-      RunRow run, List<StepRow> existing, Workflow workflow, Batch batch, Instant now) {
-    List<Step> definitions = workflow.spec().steps();
-    Map<String, StepRow> byName = new HashMap<>();
-    existing.forEach(row -> byName.put(row.name(), row));
-    List<StepRow> steps = new ArrayList<>();
-    for (int i = 0; i < definitions.size(); i++) {
-      String name = definitions.get(i).name();
-      steps.add(
-          byName.getOrDefault(
-              name,
-              new StepRow(
-                  run.id(), name, i, StepStatus.PENDING, 0, null, null, null, null, null, null)));
-    }
-    batch.write(
-        changes -> {
-          changes.add(new Change.RunUpdated(run.id(), RunStatus.RUNNING, null, null, now, null));
-          for (int i = 0; i < definitions.size(); i++) {
-            changes.add(new Change.StepAdded(run.id(), definitions.get(i).name(), i));
-          }
-        });
-    advance(run, steps, batch);
-  }
-
-  private void advance(RunRow run, List<StepRow> steps, Batch batch) {
-    Workflow workflow = definition(run);
-    Instant now = now();
-    Long runDeadline = workflow.spec().activeDeadlineSeconds();
-    if (runDeadline != null
-        && run.startedAt() != null
-        && now.isAfter(run.startedAt().plusSeconds(runDeadline))) {
-      end(
-          run.namespace(),
-          run.id(),
-          RunStatus.FAILED,
-          "DeadlineExceeded",
-          "ran longer than its activeDeadlineSeconds (" + runDeadline + ")",
-          batch);
-      return;
-    }
-    Map<String, Step> definitions = new LinkedHashMap<>();
-    workflow.spec().steps().forEach(step -> definitions.put(step.name(), step));
-    Map<String, StepStatus> statuses = new LinkedHashMap<>();
-    Map<String, StepRow> rows = new HashMap<>();
-    List<StepRow> expired = new ArrayList<>();
-    List<StepRow> lost = new ArrayList<>();
-    List<StepRow> retries = new ArrayList<>();
-    Map<String, Integer> attempts = new LinkedHashMap<>();
-    for (StepRow row : steps) {
-      rows.put(row.name(), row);
-      attempts.put(row.name(), row.attempt());
-      StepStatus status = row.status();
-      Step step = definitions.get(row.name());
-      if (status == StepStatus.RUNNING && Retries.pastDeadline(step, row.startedAt(), now)) {
-        expired.add(row);
-        status = StepStatus.FAILED;
-      } else if (status == StepStatus.RUNNING && !row.launched()) {
-        // Recorded Running, never acknowledged: its leader may have died before launching it.
-        // Launched again under the same name: a create still in flight from that leader meets
-        // AlreadyExists and the Job is adopted, so nothing runs twice and nothing is called lost.
-        if (!inFlight.contains(attemptKey(run.id(), row.jobName()))) {
-          Executor.Launch again = launch(run, workflow, row.name(), row.jobName(), row.attempt());
-          batch.then(() -> launchNow(run.id(), again));
-        }
-      } else if (status == StepStatus.RUNNING
-          && !executor.adopt(
-              launch(run, workflow, row.name(), row.jobName(), row.attempt()),
-              result -> stepEnded(run.id(), row.name(), row.jobName(), result))) {
-        // Acknowledged once, and now neither here nor anywhere this executor can see: lost.
-        lost.add(row);
-        status = StepStatus.FAILED;
-      }
-      if (status == StepStatus.FAILED && row.attempt() <= step.retries()) {
-        // Not failed for good: it waits for its next attempt, and so do its dependants.
-        Instant finished = row.finishedAt() == null ? now : row.finishedAt();
-        if (!now.isBefore(Retries.nextAttemptAt(finished, row.attempt()))) {
-          retries.add(row);
-        }
-        status = StepStatus.RUNNING;
-      }
-      statuses.put(row.name(), status);
-    }
-    DagAdvance.Move move = DagAdvance.next(workflow.spec().steps(), statuses);
-    if (expired.isEmpty()
-        && lost.isEmpty()
-        && retries.isEmpty()
-        && move.skip().isEmpty()
-        && move.start().isEmpty()
-        && move.ended().isEmpty()) {
-      return; // nothing changed: no write
-    }
-    // What may start is decided once the pass has seen every run (launchWithinCapacity).
-    batch.ready.release(run.namespace(), expired.size() + lost.size());
-    boolean firstOfRun = steps.stream().allMatch(row -> row.attempt() == 0);
-    for (StepRow retry : retries) {
-      int attempt = retry.attempt() + 1;
-      String jobName = JobNames.of(run.workflow(), run.seq(), retry.name(), attempt);
-      Instant readyAt =
-          Retries.nextAttemptAt(
-              retry.finishedAt() == null ? now : retry.finishedAt(), retry.attempt());
-      batch.ready.add(
-          run, retry, launch(run, workflow, retry.name(), jobName, attempt), readyAt, firstOfRun);
-    }
-    for (String name : move.start()) {
-      // The first attempt, or the next one when the run is being retried.
-      int attempt = attempts.getOrDefault(name, 0) + 1;
-      String jobName = JobNames.of(run.workflow(), run.seq(), name, attempt);
-      batch.ready.add(
-          run,
-          rows.get(name),
-          launch(run, workflow, name, jobName, attempt),
-          readyAt(run, definitions.get(name), rows, move, now),
-          firstOfRun);
-    }
-    if (expired.isEmpty() && lost.isEmpty() && move.skip().isEmpty() && move.ended().isEmpty()) {
-      return; // nothing to write but launches
-    }
-    batch.write(
-        changes -> {
-          for (StepRow step : expired) {
-            changes.add(
-                new Change.AttemptEnded(
-                    run.id(),
-                    step.name(),
-                    step.jobName(),
-                    StepStatus.FAILED,
-                    now,
-                    "DeadlineExceeded",
-                    "ran longer than its activeDeadlineSeconds ("
-                        + definitions.get(step.name()).activeDeadlineSeconds()
-                        + ")"));
-          }
-          for (StepRow step : lost) {
-            changes.add(
-                new Change.AttemptEnded(
-                    run.id(),
-                    step.name(),
-                    step.jobName(),
-                    StepStatus.FAILED,
-                    now,
-                    "ExecutorLost",
-                    "the attempt "
-                        + step.jobName()
-                        + " has no trace this node can see: it ran on a node whose data directory"
-                        + " or cluster this one does not share"));
-          }
-          for (Map.Entry<String, DagAdvance.Skip> skip : move.skip().entrySet()) {
-            changes.add(
-                new Change.StepUpdated(
-                    run.id(),
-                    skip.getKey(),
-                    StepStatus.SKIPPED,
-                    null,
-                    null,
-                    null,
-                    now,
-                    skip.getValue().reason(),
-                    skip.getValue().message()));
-          }
-          if (move.ended().isPresent()) {
-            DagAdvance.Outcome outcome = move.ended().get();
-            boolean failed = outcome != DagAdvance.Outcome.SUCCEEDED;
-            changes.add(
-                new Change.RunUpdated(
-                    run.id(),
-                    outcome == DagAdvance.Outcome.SUCCEEDED
-                        ? RunStatus.SUCCEEDED
-                        : outcome == DagAdvance.Outcome.FAILED
-                            ? RunStatus.FAILED
-                            : RunStatus.CANCELLED,
-                    failed ? "StepFailed" : null,
-                    failed ? failedSteps(statuses) : null,
-                    null,
-                    now));
-          }
-        });
-    batch.then(
-        () -> {
-          // After the write: the end a stopped process reports finds the step no longer Running.
-          expired.forEach(step -> cancel(run.namespace(), step.jobName()));
-        });
-  }
-
-  /**
-   * Since when a step whose parents have ended could have started: when the last of them ended, or
-   * when its run started for a first step. A parent skipped in this very move ended now.
-   */
-  private static Instant readyAt(
-      RunRow run, Step step, Map<String, StepRow> rows, DagAdvance.Move move, Instant now) {
-    Instant readyAt =
-        step.dependsOn().isEmpty() && run.startedAt() != null ? run.startedAt() : null;
-    for (String parent : step.dependsOn()) {
-      StepRow row = rows.get(parent);
-      Instant ended =
-          move.skip().containsKey(parent) || row == null || row.finishedAt() == null
-              ? now
-              : row.finishedAt();
-      readyAt = readyAt == null || ended.isAfter(readyAt) ? ended : readyAt;
-    }
-    return readyAt == null ? now : readyAt;
   }
 
   /** Steps Running now, by namespace, among the active runs' steps. */
@@ -708,16 +619,6 @@ public class Engine {
         running.merge(namespace, -count, Integer::sum);
       }
     }
-  }
-
-  private static String failedSteps(Map<String, StepStatus> statuses) {
-    return "failed: "
-        + String.join(
-            ", ",
-            statuses.entrySet().stream()
-                .filter(entry -> entry.getValue() == StepStatus.FAILED)
-                .map(Map.Entry::getKey)
-                .toList());
   }
 
   private Executor.Launch launch(

@@ -234,6 +234,8 @@ class RunChainIT {
 
     assertThat(node.delete("/api/v1/namespaces/local/workflows/doomed").statusCode())
         .isEqualTo(204);
+    // Its Jobs and files go after the delete has committed, on the engine's effect threads.
+    node.context().getBean(Effects.class).drain();
 
     // A step left running would sleep for 300 s: this times out and fails instead.
     ProcessHandle pidHandle = ProcessHandle.of(pid).orElse(null);

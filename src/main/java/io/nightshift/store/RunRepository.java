@@ -393,16 +393,21 @@ public class RunRepository implements RunStore {
         fence.node(),
         fence.token(),
         connection -> {
+          // The metrics of every change, written once at the end of the transaction.
+          MetricsStore.Pending metrics = new MetricsStore.Pending();
           for (Change change : changes) {
-            apply(connection, change);
+            apply(connection, metrics, change);
           }
+          metrics.flush(connection);
         });
   }
 
-  private static void apply(Connection connection, Change change) throws SQLException {
+  private static void apply(Connection connection, MetricsStore.Pending metrics, Change change)
+      throws SQLException {
     if (change instanceof Change.RunUpdated c) {
       updateRun(
           connection,
+          metrics,
           c.runId(),
           c.status(),
           c.reason(),
@@ -430,6 +435,7 @@ public class RunRepository implements RunStore {
     } else if (change instanceof Change.AttemptEnded c) {
       endRunningStep(
           connection,
+          metrics,
           c.runId(),
           c.step(),
           c.jobName(),
@@ -439,7 +445,7 @@ public class RunRepository implements RunStore {
           c.message());
     } else if (change instanceof Change.FirstStepLaunched c) {
       MetricsStore.firstStepLaunched(
-          connection, c.namespace(), c.workflow(), c.scheduledTime(), c.at());
+          metrics, c.namespace(), c.workflow(), c.scheduledTime(), c.at());
     } else {
       throw new IllegalArgumentException("unknown change " + change);
     }
@@ -448,6 +454,7 @@ public class RunRepository implements RunStore {
   /** Sets a run's status; {@code startedAt} and {@code finishedAt} only when not null. */
   static void updateRun(
       Connection connection,
+      MetricsStore.Pending metrics,
       String id,
       RunStatus status,
       String reason,
@@ -474,7 +481,7 @@ public class RunRepository implements RunStore {
         // Counted once, when the run ends: not when an ended run is written again.
         if (result.next() && !RunStatus.of(result.getString(1)).ended() && status.ended()) {
           MetricsStore.runEnded(
-              connection,
+              metrics,
               result.getString(2),
               result.getString(3),
               result.getString(4),
@@ -585,6 +592,7 @@ public class RunRepository implements RunStore {
    */
   static void endRunningStep(
       Connection connection,
+      MetricsStore.Pending metrics,
       String runId,
       String name,
       String jobName,
@@ -609,7 +617,7 @@ public class RunRepository implements RunStore {
       try (ResultSet result = statement.executeQuery()) {
         if (result.next()) {
           MetricsStore.stepEnded(
-              connection,
+              metrics,
               result.getString(1),
               result.getString(2),
               name,

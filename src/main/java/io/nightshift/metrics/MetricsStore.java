@@ -3,6 +3,8 @@ package io.nightshift.metrics;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nightshift.run.RunStatus;
+import io.nightshift.run.StepStatus;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -69,20 +71,20 @@ public final class MetricsStore {
           labels("namespace", namespace, "workflow", workflow, "status", status),
           seconds(startedAt, finishedAt));
     }
-    switch (status) {
-      case "Succeeded" ->
+    switch (RunStatus.of(status)) {
+      case SUCCEEDED ->
           max(
               connection,
               Metrics.LAST_SUCCESS,
               labels("namespace", namespace, "workflow", workflow),
               finishedAt.toEpochMilli() / 1000.0);
-      case "Missed" ->
+      case MISSED ->
           increment(
               connection,
               Metrics.MISSED_RUNS,
               labels("namespace", namespace, "workflow", workflow),
               1);
-      case "Skipped" ->
+      case SKIPPED ->
           increment(
               connection,
               Metrics.SKIPPED_RUNS,
@@ -110,7 +112,7 @@ public final class MetricsStore {
           labels("namespace", namespace, "workflow", workflow, "step", step, "status", status),
           seconds(startedAt, finishedAt));
     }
-    if ("Failed".equals(status)) {
+    if (StepStatus.of(status) == StepStatus.FAILED) {
       increment(
           connection,
           Metrics.STEP_FAILURES,

@@ -21,9 +21,9 @@ import io.nightshift.engine.RunService;
 import io.nightshift.engine.RunService.RunView;
 import io.nightshift.executor.Executor;
 import io.nightshift.executor.StepLog;
+import io.nightshift.run.RunRow;
+import io.nightshift.run.StepRow;
 import io.nightshift.security.Role;
-import io.nightshift.store.RunRow;
-import io.nightshift.store.StepRow;
 import io.nightshift.workflow.Violation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -304,8 +304,8 @@ public class RunController {
         run.namespace(),
         run.workflow(),
         run.seq(),
-        run.trigger(),
-        run.status(),
+        run.trigger().spelling(),
+        run.status().spelling(),
         run.reason(),
         run.message(),
         run.scheduledTime(),
@@ -318,7 +318,7 @@ public class RunController {
                 step ->
                     new StepBody(
                         step.name(),
-                        step.status(),
+                        step.status().spelling(),
                         step.attempt(),
                         step.jobName(),
                         step.startedAt(),

@@ -1,5 +1,6 @@
 package io.nightshift.engine;
 
+import io.nightshift.run.StepStatus;
 import io.nightshift.workflow.Step;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -2,14 +2,22 @@ package io.nightshift.engine;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micronaut.context.annotation.Context;
 import io.nightshift.cluster.LeaderElector;
 import io.nightshift.executor.Executor;
-import io.nightshift.metrics.MetricsStore;
-import io.nightshift.store.NotLeaderException;
-import io.nightshift.store.RunRepository;
-import io.nightshift.store.RunRow;
-import io.nightshift.store.StepRow;
+import io.nightshift.metrics.Metrics;
+import io.nightshift.run.Attempt;
+import io.nightshift.run.Change;
+import io.nightshift.run.Fence;
+import io.nightshift.run.NotLeaderException;
+import io.nightshift.run.RunRow;
+import io.nightshift.run.RunStatus;
+import io.nightshift.run.RunStore;
+import io.nightshift.run.StepRow;
+import io.nightshift.run.StepStatus;
+import io.nightshift.run.Trigger;
 import io.nightshift.workflow.DefinitionCodec;
 import io.nightshift.workflow.Parameters;
 import io.nightshift.workflow.Step;
@@ -31,11 +39,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,36 +67,51 @@ public class Engine {
   private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final RunRepository runs;
+  private final RunStore runs;
   private final WorkflowService workflows;
   private final LeaderElector elector;
   private final Executor executor;
+  private final Effects effects;
   private final DefinitionCodec codec;
   private final EngineConfig config;
   private final Clock clock;
+  private final Timer passTimer;
   private ScheduledExecutorService loop;
   private Instant nextHistoryCollection = Instant.MIN;
   private final AtomicBoolean wakeRequested = new AtomicBoolean();
   private final Queue<Ended> ended = new ConcurrentLinkedQueue<>();
+  private final Queue<Accepted> accepted = new ConcurrentLinkedQueue<>();
+
+  /**
+   * Attempts this node launched as leader under {@link #inFlightToken} whose acknowledgement or end
+   * is not written yet: not launched again while their create may still be under way here.
+   */
+  private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+
+  private long inFlightToken = -1;
 
   /** Parsed definitions of the active runs, by run id; used by the engine thread only. */
   private final Map<String, Workflow> definitions = new HashMap<>();
 
   public Engine(
-      RunRepository runs,
+      RunStore runs,
       WorkflowService workflows,
       LeaderElector elector,
       Executor executor,
+      Effects effects,
       DefinitionCodec codec,
       EngineConfig config,
-      Clock clock) {
+      Clock clock,
+      MeterRegistry registry) {
     this.runs = runs;
     this.workflows = workflows;
     this.elector = elector;
     this.executor = executor;
+    this.effects = effects;
     this.codec = codec;
     this.config = config;
     this.clock = clock;
+    this.passTimer = Metrics.timer(Metrics.ENGINE_PASS, registry);
   }
 
   @PostConstruct
@@ -98,8 +123,10 @@ public class Engine {
               thread.setDaemon(true);
               return thread;
             });
-    long period = config.interval().toMillis();
-    loop.scheduleWithFixedDelay(this::tickSafely, period, period, TimeUnit.MILLISECONDS);
+    if (config.loop()) {
+      long period = config.interval().toMillis();
+      loop.scheduleWithFixedDelay(this::tickSafely, period, period, TimeUnit.MILLISECONDS);
+    }
   }
 
   @PreDestroy
@@ -121,7 +148,20 @@ public class Engine {
     if (!elector.isLeader()) {
       return;
     }
+    long started = System.nanoTime();
+    try {
+      pass();
+    } finally {
+      passTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void pass() {
     long token = elector.standing().lease().orElseThrow().fencingToken();
+    if (token != inFlightToken) {
+      inFlight.clear(); // leader anew: what was in flight before is the executor's to tell
+      inFlightToken = token;
+    }
     try {
       writeEnded(token);
       List<RunRow> all = runs.active();
@@ -132,18 +172,8 @@ public class Engine {
       Batch batch = new Batch(token, new Ready(running(all, steps)));
       for (RunRow run : all) {
         List<StepRow> runSteps = steps.getOrDefault(run.id(), List.of());
-        if (run.cancelRequested()) {
-          end(
-              run.namespace(),
-              run.id(),
-              "Cancelled",
-              "Cancelled",
-              "cancelled through the API",
-              batch);
-        } else if ("Pending".equals(run.status())) {
-          admit(run, runSteps, active, batch);
-        } else if (active.contains(run)) {
-          advance(run, runSteps, batch);
+        if (run.cancelRequested() || run.status() == RunStatus.PENDING || active.contains(run)) {
+          reconcile(run, runSteps, active, batch);
         }
         batch.flushIfFull();
       }
@@ -156,8 +186,8 @@ public class Engine {
     Instant now = now();
     if (!now.isBefore(nextHistoryCollection)) {
       nextHistoryCollection = now.plus(HISTORY_GRACE.dividedBy(2));
-      for (String[] workflow : runs.workflowsWithEndedRuns()) {
-        collectHistory(workflow[0], workflow[1], token);
+      for (RunStore.WorkflowName workflow : runs.workflowsWithEndedRuns()) {
+        collectHistory(workflow.namespace(), workflow.name(), token);
       }
     }
   }
@@ -168,22 +198,23 @@ public class Engine {
     if (workflow.isEmpty()) {
       return;
     }
-    List<RunRepository.Attempt> deleted = new ArrayList<>();
-    runs.fenced(
-        elector.nodeId(),
-        token,
-        connection ->
-            deleted.addAll(
-                RunRepository.deleteBeyondLimits(
-                    connection,
-                    namespace,
-                    name,
-                    workflow.get().spec().successfulRunsHistoryLimit(),
-                    workflow.get().spec().failedRunsHistoryLimit(),
-                    now().minus(HISTORY_GRACE))));
-    for (RunRepository.Attempt attempt : deleted) {
-      JobNames.upTo(attempt).forEach(job -> executor.delete(namespace, job));
+    List<Attempt> deleted =
+        runs.deleteBeyondLimits(
+            fence(token),
+            namespace,
+            name,
+            workflow.get().spec().successfulRunsHistoryLimit(),
+            workflow.get().spec().failedRunsHistoryLimit(),
+            now().minus(HISTORY_GRACE));
+    for (Attempt attempt : deleted) {
+      JobNames.upTo(attempt)
+          .forEach(
+              job -> effects.submit(namespace + "/" + job, () -> executor.delete(namespace, job)));
     }
+  }
+
+  private Fence fence(long token) {
+    return new Fence(elector.nodeId(), token);
   }
 
   private Instant now() {
@@ -191,72 +222,195 @@ public class Engine {
   }
 
   /**
-   * Decides a Pending run by its workflow's concurrency policy, and updates {@code active}, this
-   * pass's view of the active runs, with what it decided.
+   * Decides the run ({@link Reconcile}) from what this pass read and what the executor sees, and
+   * applies the plan; {@code active}, this pass's view of the active runs, learns what was decided,
+   * so that each admission sees the ones made before it in the pass.
    */
-  private void admit(RunRow run, List<StepRow> steps, ActiveRuns active, Batch batch) {
+  private void reconcile(RunRow run, List<StepRow> steps, ActiveRuns active, Batch batch) {
     Workflow workflow = definition(run);
+    Instant now = now();
+    Reconcile.Plan plan =
+        Reconcile.decide(
+            run, steps, workflow, siblings(run, active), view(run, steps, workflow, now), now);
+    if (!plan.idle()) {
+      apply(run, steps, workflow, plan, active, batch, now);
+    }
+  }
+
+  /** The other active runs of {@code run}'s workflow, as admission weighs them. */
+  private static Reconcile.Siblings siblings(RunRow run, ActiveRuns active) {
+    if (run.status() != RunStatus.PENDING) {
+      return Reconcile.Siblings.NONE;
+    }
     List<RunRow> sameWorkflow =
         active.ofWorkflowOf(run).stream().filter(other -> !other.id().equals(run.id())).toList();
     List<String> running =
-        sameWorkflow.stream().filter(r -> "Running".equals(r.status())).map(RunRow::id).toList();
+        sameWorkflow.stream().filter(r -> r.status() == RunStatus.RUNNING).map(RunRow::id).toList();
     int waiting =
         (int)
             sameWorkflow.stream()
-                .filter(r -> "Pending".equals(r.status()) && "Queued".equals(r.reason()))
+                .filter(r -> r.status() == RunStatus.PENDING && Reconcile.QUEUED.equals(r.reason()))
                 .filter(r -> r.seq() < run.seq())
                 .count();
-    Admission.Decision decision =
-        Admission.decide(workflow.spec().concurrencyPolicy(), running, waiting);
-    Instant now = now();
-    switch (decision.verdict()) {
-      case START -> {
-        startRun(run, steps, workflow, batch, now);
-        active.replace(run, "Running", run.reason());
+    return new Reconcile.Siblings(running, waiting);
+  }
+
+  /**
+   * What the executor sees of the run's Running steps: those launched here and not yet
+   * acknowledged, and the acknowledged ones it has no trace of. Asking takes the attempt over
+   * ({@link Executor#adopt}), so its end is reported here; a step past its deadline is not asked
+   * about, since it is stopped anyway.
+   */
+  private Reconcile.View view(RunRow run, List<StepRow> steps, Workflow workflow, Instant now) {
+    if (run.status() != RunStatus.RUNNING || run.cancelRequested()) {
+      return Reconcile.View.EMPTY;
+    }
+    Set<String> inFlightHere = new HashSet<>();
+    Set<String> traceless = new HashSet<>();
+    for (StepRow row : steps) {
+      if (row.status() != StepStatus.RUNNING) {
+        continue;
       }
-      case SKIP -> {
-        batch.write(
-            connection ->
-                RunRepository.updateRun(
-                    connection,
-                    run.id(),
-                    "Skipped",
-                    decision.reason(),
-                    "a run of this workflow was active: " + String.join(", ", running),
-                    null,
-                    now));
-        active.remove(run, List.of(run.id()));
-      }
-      case QUEUE -> {
-        if (!"Queued".equals(run.reason())) {
-          batch.write(
-              connection ->
-                  RunRepository.updateRun(
-                      connection,
-                      run.id(),
-                      "Pending",
-                      "Queued",
-                      "waits for " + String.join(", ", running),
-                      null,
-                      null));
-          active.replace(run, "Pending", "Queued");
+      Step step =
+          workflow.spec().steps().stream()
+              .filter(candidate -> candidate.name().equals(row.name()))
+              .findFirst()
+              .orElseThrow();
+      if (!row.launched()) {
+        if (inFlight.contains(attemptKey(run.id(), row.jobName()))) {
+          inFlightHere.add(row.jobName());
         }
-      }
-      case REPLACE -> {
-        for (String replaced : decision.cancel()) {
-          end(
-              run.namespace(),
-              replaced,
-              "Cancelled",
-              "Replaced",
-              "replaced by run " + run.id(),
-              batch);
-        }
-        active.remove(run, decision.cancel());
-        startRun(run, steps, workflow, batch, now);
-        active.replace(run, "Running", run.reason());
+      } else if (!Retries.pastDeadline(step, row.startedAt(), now)
+          && !executor.adopt(
+              launch(run, workflow, row.name(), row.jobName(), row.attempt()),
+              result -> stepEnded(run.id(), row.name(), row.jobName(), result))) {
+        traceless.add(row.jobName());
       }
     }
+    return new Reconcile.View(inFlightHere, traceless);
+  }
+
+  /** Writes what the plan decided, and what to do once it is committed. */
+  private void apply(
+      RunRow run,
+      List<StepRow> steps,
+      Workflow workflow,
+      Reconcile.Plan plan,
+      ActiveRuns active,
+      Batch batch,
+      Instant now) {
+    if (plan.end().isPresent()) {
+      Reconcile.Ending ending = plan.end().get();
+      if (ending.stopSteps()) {
+        end(run.namespace(), run.id(), ending.status(), ending.reason(), ending.message(), batch);
+      } else {
+        batch.write(
+            new Change.RunUpdated(
+                run.id(), ending.status(), ending.reason(), ending.message(), null, now));
+      }
+      active.remove(run, List.of(run.id()));
+      return;
+    }
+    if (plan.queue().isPresent()) {
+      batch.write(
+          new Change.RunUpdated(
+              run.id(), RunStatus.PENDING, Reconcile.QUEUED, plan.queue().get(), null, null));
+      active.replace(run, RunStatus.PENDING, Reconcile.QUEUED);
+      return;
+    }
+    for (String replaced : plan.replace()) {
+      end(
+          run.namespace(),
+          replaced,
+          RunStatus.CANCELLED,
+          "Replaced",
+          "replaced by run " + run.id(),
+          batch);
+    }
+    active.remove(run, plan.replace());
+    if (plan.start()) {
+      List<Step> definitions = workflow.spec().steps();
+      batch.write(
+          changes -> {
+            changes.add(new Change.RunUpdated(run.id(), RunStatus.RUNNING, null, null, now, null));
+            for (int i = 0; i < definitions.size(); i++) {
+              changes.add(new Change.StepAdded(run.id(), definitions.get(i).name(), i));
+            }
+          });
+      active.replace(run, RunStatus.RUNNING, run.reason());
+    }
+    Map<String, StepRow> rows = new HashMap<>();
+    steps.forEach(row -> rows.put(row.name(), row));
+    // What may start is decided once the pass has seen every run (launchWithinCapacity).
+    batch.ready.release(run.namespace(), plan.expired().size() + plan.lost().size());
+    for (String name : plan.relaunch()) {
+      StepRow row = rows.get(name);
+      Executor.Launch again = launch(run, workflow, name, row.jobName(), row.attempt());
+      batch.then(() -> launchNow(run.id(), again));
+    }
+    for (Reconcile.Ready ready : plan.ready()) {
+      batch.ready.add(
+          run,
+          rows.get(ready.step()),
+          launch(run, workflow, ready.step(), ready.jobName(), ready.attempt()),
+          ready.readyAt(),
+          plan.firstOfRun());
+    }
+    if (plan.expired().isEmpty()
+        && plan.lost().isEmpty()
+        && plan.skip().isEmpty()
+        && plan.outcome().isEmpty()) {
+      return; // nothing to write but launches
+    }
+    batch.write(
+        changes -> {
+          for (Reconcile.StepFailure failure : plan.expired()) {
+            changes.add(failed(run, failure, now));
+          }
+          for (Reconcile.StepFailure failure : plan.lost()) {
+            changes.add(failed(run, failure, now));
+          }
+          for (Map.Entry<String, DagAdvance.Skip> skip : plan.skip().entrySet()) {
+            changes.add(
+                new Change.StepUpdated(
+                    run.id(),
+                    skip.getKey(),
+                    StepStatus.SKIPPED,
+                    null,
+                    null,
+                    null,
+                    now,
+                    skip.getValue().reason(),
+                    skip.getValue().message()));
+          }
+          plan.outcome()
+              .ifPresent(
+                  outcome ->
+                      changes.add(
+                          new Change.RunUpdated(
+                              run.id(),
+                              outcome.status(),
+                              outcome.reason(),
+                              outcome.message(),
+                              null,
+                              now)));
+        });
+    if (plan.outcome().isPresent()) {
+      active.remove(run, List.of(run.id()));
+    }
+    // After the write: the end a stopped process reports finds the step no longer Running.
+    batch.then(() -> plan.expired().forEach(failure -> cancel(run.namespace(), failure.jobName())));
+  }
+
+  private static Change failed(RunRow run, Reconcile.StepFailure failure, Instant now) {
+    return new Change.AttemptEnded(
+        run.id(),
+        failure.step(),
+        failure.jobName(),
+        StepStatus.FAILED,
+        now,
+        failure.reason(),
+        failure.message());
   }
 
   /**
@@ -285,7 +439,7 @@ public class Engine {
       ofWorkflowOf(run).removeIf(other -> ids.contains(other.id()));
     }
 
-    void replace(RunRow run, String status, String reason) {
+    void replace(RunRow run, RunStatus status, String reason) {
       List<RunRow> same = ofWorkflowOf(run);
       same.set(
           same.indexOf(run),
@@ -317,206 +471,12 @@ public class Engine {
     return definitions.computeIfAbsent(run.id(), id -> codec.readStored(run.definition()));
   }
 
-  /**
-   * Starts a run: its step rows (kept from earlier attempts when the run is being retried) and its
-   * first steps.
-   */
-  private void startRun(
-      RunRow run, List<StepRow> existing, Workflow workflow, Batch batch, Instant now) {
-    List<Step> definitions = workflow.spec().steps();
-    Map<String, StepRow> byName = new HashMap<>();
-    existing.forEach(row -> byName.put(row.name(), row));
-    List<StepRow> steps = new ArrayList<>();
-    for (int i = 0; i < definitions.size(); i++) {
-      String name = definitions.get(i).name();
-      steps.add(
-          byName.getOrDefault(
-              name, new StepRow(run.id(), name, i, "Pending", 0, null, null, null, null, null)));
-    }
-    batch.write(
-        connection -> {
-          RunRepository.updateRun(connection, run.id(), "Running", null, null, now, null);
-          for (int i = 0; i < definitions.size(); i++) {
-            RunRepository.insertStep(connection, run.id(), definitions.get(i).name(), i);
-          }
-        });
-    advance(run, steps, batch);
-  }
-
-  private void advance(RunRow run, List<StepRow> steps, Batch batch) {
-    Workflow workflow = definition(run);
-    Instant now = now();
-    Long runDeadline = workflow.spec().activeDeadlineSeconds();
-    if (runDeadline != null
-        && run.startedAt() != null
-        && now.isAfter(run.startedAt().plusSeconds(runDeadline))) {
-      end(
-          run.namespace(),
-          run.id(),
-          "Failed",
-          "DeadlineExceeded",
-          "ran longer than its activeDeadlineSeconds (" + runDeadline + ")",
-          batch);
-      return;
-    }
-    Map<String, Step> definitions = new LinkedHashMap<>();
-    workflow.spec().steps().forEach(step -> definitions.put(step.name(), step));
-    Map<String, StepStatus> statuses = new LinkedHashMap<>();
-    Map<String, StepRow> rows = new HashMap<>();
-    List<StepRow> expired = new ArrayList<>();
-    List<StepRow> lost = new ArrayList<>();
-    List<StepRow> retries = new ArrayList<>();
-    Map<String, Integer> attempts = new LinkedHashMap<>();
-    for (StepRow row : steps) {
-      rows.put(row.name(), row);
-      attempts.put(row.name(), row.attempt());
-      StepStatus status = StepStatus.valueOf(row.status().toUpperCase());
-      Step step = definitions.get(row.name());
-      if (status == StepStatus.RUNNING && Retries.pastDeadline(step, row.startedAt(), now)) {
-        expired.add(row);
-        status = StepStatus.FAILED;
-      } else if (status == StepStatus.RUNNING
-          && !executor.adopt(
-              launch(run, workflow, row.name(), row.jobName(), row.attempt()),
-              result -> stepEnded(run.id(), row.name(), row.jobName(), result))) {
-        // Neither running here nor anywhere this executor can see: lost with its node.
-        lost.add(row);
-        status = StepStatus.FAILED;
-      }
-      if (status == StepStatus.FAILED && row.attempt() <= step.retries()) {
-        // Not failed for good: it waits for its next attempt, and so do its dependants.
-        Instant finished = row.finishedAt() == null ? now : row.finishedAt();
-        if (!now.isBefore(Retries.nextAttemptAt(finished, row.attempt()))) {
-          retries.add(row);
-        }
-        status = StepStatus.RUNNING;
-      }
-      statuses.put(row.name(), status);
-    }
-    DagAdvance.Move move = DagAdvance.next(workflow.spec().steps(), statuses);
-    if (expired.isEmpty()
-        && lost.isEmpty()
-        && retries.isEmpty()
-        && move.skip().isEmpty()
-        && move.start().isEmpty()
-        && move.ended().isEmpty()) {
-      return; // nothing changed: no write
-    }
-    // What may start is decided once the pass has seen every run (launchWithinCapacity).
-    batch.ready.release(run.namespace(), expired.size() + lost.size());
-    boolean firstOfRun = steps.stream().allMatch(row -> row.attempt() == 0);
-    for (StepRow retry : retries) {
-      int attempt = retry.attempt() + 1;
-      String jobName = JobNames.of(run.workflow(), run.seq(), retry.name(), attempt);
-      Instant readyAt =
-          Retries.nextAttemptAt(
-              retry.finishedAt() == null ? now : retry.finishedAt(), retry.attempt());
-      batch.ready.add(
-          run, retry, launch(run, workflow, retry.name(), jobName, attempt), readyAt, firstOfRun);
-    }
-    for (String name : move.start()) {
-      // The first attempt, or the next one when the run is being retried.
-      int attempt = attempts.getOrDefault(name, 0) + 1;
-      String jobName = JobNames.of(run.workflow(), run.seq(), name, attempt);
-      batch.ready.add(
-          run,
-          rows.get(name),
-          launch(run, workflow, name, jobName, attempt),
-          readyAt(run, definitions.get(name), rows, move, now),
-          firstOfRun);
-    }
-    if (expired.isEmpty() && lost.isEmpty() && move.skip().isEmpty() && move.ended().isEmpty()) {
-      return; // nothing to write but launches
-    }
-    batch.write(
-        connection -> {
-          for (StepRow step : expired) {
-            RunRepository.endRunningStep(
-                connection,
-                run.id(),
-                step.name(),
-                step.jobName(),
-                "Failed",
-                now,
-                "DeadlineExceeded",
-                "ran longer than its activeDeadlineSeconds ("
-                    + definitions.get(step.name()).activeDeadlineSeconds()
-                    + ")");
-          }
-          for (StepRow step : lost) {
-            RunRepository.endRunningStep(
-                connection,
-                run.id(),
-                step.name(),
-                step.jobName(),
-                "Failed",
-                now,
-                "ExecutorLost",
-                "the attempt "
-                    + step.jobName()
-                    + " has no trace this node can see: it ran on a node whose data directory"
-                    + " or cluster this one does not share");
-          }
-          for (Map.Entry<String, DagAdvance.Skip> skip : move.skip().entrySet()) {
-            RunRepository.updateStep(
-                connection,
-                run.id(),
-                skip.getKey(),
-                "Skipped",
-                null,
-                null,
-                null,
-                now,
-                skip.getValue().reason(),
-                skip.getValue().message());
-          }
-          if (move.ended().isPresent()) {
-            DagAdvance.Outcome outcome = move.ended().get();
-            boolean failed = outcome != DagAdvance.Outcome.SUCCEEDED;
-            RunRepository.updateRun(
-                connection,
-                run.id(),
-                outcome == DagAdvance.Outcome.SUCCEEDED
-                    ? "Succeeded"
-                    : outcome == DagAdvance.Outcome.FAILED ? "Failed" : "Cancelled",
-                failed ? "StepFailed" : null,
-                failed ? failedSteps(statuses) : null,
-                null,
-                now);
-          }
-        });
-    batch.then(
-        () -> {
-          // After the write: the end a stopped process reports finds the step no longer Running.
-          expired.forEach(step -> executor.cancel(run.namespace(), step.jobName()));
-        });
-  }
-
-  /**
-   * Since when a step whose parents have ended could have started: when the last of them ended, or
-   * when its run started for a first step. A parent skipped in this very move ended now.
-   */
-  private static Instant readyAt(
-      RunRow run, Step step, Map<String, StepRow> rows, DagAdvance.Move move, Instant now) {
-    Instant readyAt =
-        step.dependsOn().isEmpty() && run.startedAt() != null ? run.startedAt() : null;
-    for (String parent : step.dependsOn()) {
-      StepRow row = rows.get(parent);
-      Instant ended =
-          move.skip().containsKey(parent) || row == null || row.finishedAt() == null
-              ? now
-              : row.finishedAt();
-      readyAt = readyAt == null || ended.isAfter(readyAt) ? ended : readyAt;
-    }
-    return readyAt == null ? now : readyAt;
-  }
-
   /** Steps Running now, by namespace, among the active runs' steps. */
   private static Map<String, Integer> running(List<RunRow> runs, Map<String, List<StepRow>> steps) {
     Map<String, Integer> running = new HashMap<>();
     for (RunRow run : runs) {
       for (StepRow step : steps.getOrDefault(run.id(), List.of())) {
-        if ("Running".equals(step.status())) {
+        if (step.status() == StepStatus.RUNNING) {
           running.merge(run.namespace(), 1, Integer::sum);
         }
       }
@@ -551,54 +511,45 @@ public class Engine {
       Executor.Launch launch = wish.launch();
       // A scheduled run's first launch measures how late its schedule is served.
       boolean firstLaunch =
-          "schedule".equals(run.trigger()) && wish.firstOfRun() && measured.add(run.id());
+          run.trigger() == Trigger.SCHEDULE && wish.firstOfRun() && measured.add(run.id());
       batch.write(
-          connection -> {
+          changes -> {
             if (firstLaunch) {
-              MetricsStore.firstStepLaunched(
-                  connection, run.namespace(), run.workflow(), run.scheduledTime(), now);
+              changes.add(
+                  new Change.FirstStepLaunched(
+                      run.namespace(), run.workflow(), run.scheduledTime(), now));
             }
-            RunRepository.updateStep(
-                connection,
-                run.id(),
-                launch.step().name(),
-                "Running",
-                Integer.parseInt(launch.env().get("NIGHTSHIFT_ATTEMPT")),
-                launch.name(),
-                now,
-                null,
-                null,
-                null);
+            changes.add(
+                new Change.AttemptStarted(
+                    run.id(),
+                    launch.step().name(),
+                    Integer.parseInt(launch.env().get("NIGHTSHIFT_ATTEMPT")),
+                    launch.name(),
+                    now));
           });
-      batch.then(
-          () -> {
-            String step = launch.step().name();
-            executor.launch(launch, result -> stepEnded(run.id(), step, launch.name(), result));
-          });
+      batch.then(() -> launchNow(run.id(), launch));
       batch.flushIfFull();
     }
     for (Map.Entry<Capacity.Candidate, Capacity.Wait> waiting : allocation.waiting().entrySet()) {
       Ready.Wish wish = wishes.get(waiting.getKey());
       StepRow row = wish.row();
       String message = waitingMessage(waiting.getKey().namespace(), waiting.getValue());
-      boolean pending = row == null || "Pending".equals(row.status());
+      boolean pending = row == null || row.status() == StepStatus.PENDING;
       if (pending
           && !(WAITING_FOR_CAPACITY.equals(row == null ? null : row.reason())
               && message.equals(row.message()))) {
         String step = wish.launch().step().name();
         batch.write(
-            connection ->
-                RunRepository.updateStep(
-                    connection,
-                    wish.run().id(),
-                    step,
-                    "Pending",
-                    null,
-                    null,
-                    null,
-                    null,
-                    WAITING_FOR_CAPACITY,
-                    message));
+            new Change.StepUpdated(
+                wish.run().id(),
+                step,
+                StepStatus.PENDING,
+                null,
+                null,
+                null,
+                null,
+                WAITING_FOR_CAPACITY,
+                message));
         batch.flushIfFull();
       }
     }
@@ -670,16 +621,6 @@ public class Engine {
     }
   }
 
-  private static String failedSteps(Map<String, StepStatus> statuses) {
-    return "failed: "
-        + String.join(
-            ", ",
-            statuses.entrySet().stream()
-                .filter(entry -> entry.getValue() == StepStatus.FAILED)
-                .map(Map.Entry::getKey)
-                .toList());
-  }
-
   private Executor.Launch launch(
       RunRow run, Workflow workflow, String stepName, String jobName, int attempt) {
     Step step =
@@ -706,6 +647,34 @@ public class Engine {
   }
 
   /**
+   * Launches an attempt recorded Running, on the effects' threads; its acknowledgement and end are
+   * written by a pass.
+   */
+  private void launchNow(String runId, Executor.Launch launch) {
+    String step = launch.step().name();
+    inFlight.add(attemptKey(runId, launch.name()));
+    effects.submit(
+        launch.namespace() + "/" + launch.name(),
+        () ->
+            executor.launch(
+                launch,
+                () -> accepted.add(new Accepted(runId, step, launch.name(), now())),
+                result -> stepEnded(runId, step, launch.name(), result)));
+  }
+
+  /** Stops an attempt, after the commit that ended it, on the effects' threads. */
+  private void cancel(String namespace, String jobName) {
+    effects.submit(namespace + "/" + jobName, () -> executor.cancel(namespace, jobName));
+  }
+
+  private static String attemptKey(String runId, String jobName) {
+    return runId + "/" + jobName;
+  }
+
+  /** The executor acknowledged an attempt: its Job or process exists. Not yet written. */
+  private record Accepted(String runId, String step, String jobName, Instant at) {}
+
+  /**
    * An attempt ended: noted, and written by the engine thread at the start of its next pass,
    * together with every other end reported meanwhile.
    */
@@ -713,7 +682,7 @@ public class Engine {
     ended.add(new Ended(runId, step, jobName, result, now()));
     // Move on now rather than at the next interval: a chain should not wait a tick per step. Many
     // steps ending at once ask for one extra pass, not one each.
-    if (!loop.isShutdown() && wakeRequested.compareAndSet(false, true)) {
+    if (config.loop() && !loop.isShutdown() && wakeRequested.compareAndSet(false, true)) {
       loop.execute(
           () -> {
             wakeRequested.set(false);
@@ -726,36 +695,47 @@ public class Engine {
   private record Ended(
       String runId, String step, String jobName, Executor.Result result, Instant at) {}
 
-  /** Writes the attempts' ends reported since the last pass, in one transaction. */
+  /**
+   * Writes the acknowledgements and ends of attempts reported since the last pass, in one
+   * transaction.
+   */
   private void writeEnded(long token) {
+    List<Accepted> acks = new ArrayList<>();
+    for (Accepted ack = accepted.poll(); ack != null; ack = accepted.poll()) {
+      acks.add(ack);
+    }
     List<Ended> batch = new ArrayList<>();
     for (Ended end = ended.poll(); end != null; end = ended.poll()) {
       batch.add(end);
     }
-    if (batch.isEmpty()) {
+    if (batch.isEmpty() && acks.isEmpty()) {
       return;
     }
+    List<Change> changes = new ArrayList<>();
+    for (Accepted ack : acks) {
+      changes.add(new Change.AttemptAcknowledged(ack.runId(), ack.step(), ack.jobName(), ack.at()));
+    }
+    for (Ended end : batch) {
+      changes.add(
+          new Change.AttemptEnded(
+              end.runId(),
+              end.step(),
+              end.jobName(),
+              end.result().succeeded() ? StepStatus.SUCCEEDED : StepStatus.FAILED,
+              end.at(),
+              end.result().reason(),
+              end.result().message()));
+    }
     try {
-      runs.fenced(
-          elector.nodeId(),
-          token,
-          connection -> {
-            for (Ended end : batch) {
-              RunRepository.endRunningStep(
-                  connection,
-                  end.runId(),
-                  end.step(),
-                  end.jobName(),
-                  end.result().succeeded() ? "Succeeded" : "Failed",
-                  end.at(),
-                  end.result().reason(),
-                  end.result().message());
-            }
-          });
+      runs.write(fence(token), changes);
     } catch (RuntimeException e) {
-      ended.addAll(batch); // facts still: written by the next pass, or read again on adoption
+      // Facts still: written by the next pass, or read again on adoption.
+      accepted.addAll(acks);
+      ended.addAll(batch);
       throw e;
     }
+    acks.forEach(ack -> inFlight.remove(attemptKey(ack.runId(), ack.jobName())));
+    batch.forEach(end -> inFlight.remove(attemptKey(end.runId(), end.jobName())));
   }
 
   /**
@@ -763,39 +743,34 @@ public class Engine {
    * {@code status} (Cancelled, or Failed past its deadline).
    */
   private void end(
-      String namespace, String runId, String status, String reason, String message, Batch batch) {
+      String namespace,
+      String runId,
+      RunStatus status,
+      String reason,
+      String message,
+      Batch batch) {
     // Written now, after what the pass has queued: a step started earlier in the pass is Running
     // in the rows read here, and is stopped with the rest.
     batch.flush();
     Instant now = now();
     List<StepRow> steps = runs.steps(runId);
-    runs.fenced(
-        elector.nodeId(),
-        batch.token,
-        connection -> {
-          for (StepRow step : steps) {
-            if (!StepStatus.valueOf(step.status().toUpperCase()).ended()) {
-              RunRepository.updateStep(
-                  connection,
-                  runId,
-                  step.name(),
-                  "Cancelled",
-                  null,
-                  null,
-                  null,
-                  now,
-                  reason,
-                  message);
-            }
-          }
-          RunRepository.updateRun(connection, runId, status, reason, message, null, now);
-        });
+    List<Change> changes = new ArrayList<>();
+    for (StepRow step : steps) {
+      if (!step.status().ended()) {
+        changes.add(
+            new Change.StepUpdated(
+                runId, step.name(), StepStatus.CANCELLED, null, null, null, now, reason, message));
+      }
+    }
+    changes.add(new Change.RunUpdated(runId, status, reason, message, null, now));
+    runs.write(fence(batch.token), changes);
     batch.ready.ended.add(runId);
     batch.ready.release(
-        namespace, (int) steps.stream().filter(step -> "Running".equals(step.status())).count());
+        namespace,
+        (int) steps.stream().filter(step -> step.status() == StepStatus.RUNNING).count());
     steps.stream()
-        .filter(step -> "Running".equals(step.status()) && step.jobName() != null)
-        .forEach(step -> executor.cancel(namespace, step.jobName()));
+        .filter(step -> step.status() == StepStatus.RUNNING && step.jobName() != null)
+        .forEach(step -> cancel(namespace, step.jobName()));
   }
 
   /**
@@ -809,7 +784,8 @@ public class Engine {
 
     final long token;
     final Ready ready;
-    private final List<RunRepository.Fenced> writes = new ArrayList<>();
+    private final List<Change> writes = new ArrayList<>();
+    private int groups;
     private final List<Runnable> then = new ArrayList<>();
 
     Batch(long token, Ready ready) {
@@ -817,8 +793,15 @@ public class Engine {
       this.ready = ready;
     }
 
-    void write(RunRepository.Fenced write) {
-      writes.add(write);
+    void write(Change change) {
+      writes.add(change);
+      groups++;
+    }
+
+    /** Changes that go together, counted as one write. */
+    void write(Consumer<List<Change>> group) {
+      group.accept(writes);
+      groups++;
     }
 
     void then(Runnable action) {
@@ -826,23 +809,17 @@ public class Engine {
     }
 
     void flushIfFull() {
-      if (writes.size() >= MAX_WRITES) {
+      if (groups >= MAX_WRITES) {
         flush();
       }
     }
 
     void flush() {
       if (!writes.isEmpty()) {
-        List<RunRepository.Fenced> pending = List.copyOf(writes);
+        List<Change> pending = List.copyOf(writes);
         writes.clear();
-        runs.fenced(
-            elector.nodeId(),
-            token,
-            connection -> {
-              for (RunRepository.Fenced write : pending) {
-                write.apply(connection);
-              }
-            });
+        groups = 0;
+        runs.write(fence(token), pending);
       }
       List<Runnable> actions = List.copyOf(then);
       then.clear();

@@ -27,12 +27,15 @@ import java.util.Optional;
  *     namespace without an entry is bounded by {@code maxRunningSteps} only. A list rather than a
  *     map keyed by namespace, because an environment variable cannot spell a map key with a {@code
  *     -} unambiguously.
+ * @param loop whether a thread runs a pass every {@code interval} and as soon as a step ends (the
+ *     default); tests that drive the engine themselves set it false and call {@link Engine#tick()}
  */
 @ConfigurationProperties("nightshift.engine")
 public record EngineConfig(
     @Bindable(defaultValue = "250ms") Duration interval,
     @Bindable(defaultValue = "500") int maxRunningSteps,
-    @Nullable List<String> namespaceQuotas) {
+    @Nullable List<String> namespaceQuotas,
+    @Bindable(defaultValue = "true") boolean loop) {
 
   public EngineConfig {
     namespaceQuotas = namespaceQuotas == null ? List.of() : List.copyOf(namespaceQuotas);

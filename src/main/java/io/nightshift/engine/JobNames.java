@@ -1,6 +1,6 @@
 package io.nightshift.engine;
 
-import io.nightshift.store.RunRepository;
+import io.nightshift.run.Attempt;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -34,7 +34,7 @@ public final class JobNames {
   }
 
   /** The names of every attempt of a step up to {@code attempt.attempt()}. */
-  public static List<String> upTo(RunRepository.Attempt attempt) {
+  public static List<String> upTo(Attempt attempt) {
     List<String> names = new ArrayList<>();
     for (int n = 1; n <= attempt.attempt(); n++) {
       names.add(of(attempt.workflow(), attempt.seq(), attempt.step(), n));

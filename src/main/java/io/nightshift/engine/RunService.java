@@ -1,10 +1,10 @@
 package io.nightshift.engine;
 
+import io.nightshift.run.RunRow;
+import io.nightshift.run.StepRow;
 import io.nightshift.store.RunCreation;
 import io.nightshift.store.RunCreation.NewRunRequest;
 import io.nightshift.store.RunRepository;
-import io.nightshift.store.RunRow;
-import io.nightshift.store.StepRow;
 import io.nightshift.workflow.ConflictException;
 import io.nightshift.workflow.DefinitionCodec;
 import io.nightshift.workflow.InvalidDefinitionException;
@@ -25,15 +25,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 
 /** Runs as the API sees them: started by hand, read, waited on. */
 @Singleton
 public class RunService {
 
-  private static final Set<String> ENDED =
-      Set.of("Succeeded", "Failed", "Cancelled", "Skipped", "Missed");
   private static final Duration POLL = Duration.ofMillis(200);
 
   private final RunRepository runs;
@@ -52,7 +49,7 @@ public class RunService {
   /** A run with its steps. */
   public record RunView(RunRow run, List<StepRow> steps) {
     public boolean ended() {
-      return ENDED.contains(run.status());
+      return run.status().ended();
     }
   }
 
@@ -148,7 +145,11 @@ public class RunService {
     RunView run = get(id);
     if (!runs.requestCancel(id)) {
       throw new ConflictException(
-          "run " + id + " has already ended (" + run.run().status() + "): nothing to cancel");
+          "run "
+              + id
+              + " has already ended ("
+              + run.run().status().spelling()
+              + "): nothing to cancel");
     }
     return get(id);
   }
@@ -166,7 +167,7 @@ public class RunService {
           "run "
               + id
               + " is "
-              + run.run().status()
+              + run.run().status().spelling()
               + ": only a Failed or Cancelled run can be retried");
     }
     return get(id);

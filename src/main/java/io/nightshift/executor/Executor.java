@@ -50,9 +50,14 @@ public interface Executor extends AutoCloseable {
 
   /**
    * Starts the attempt; {@code onEnd} is called once, when it ends, on another thread. Launching an
-   * attempt that already exists for the same run takes it over instead of starting it twice.
+   * attempt that already exists for the same run takes it over instead of starting it twice, so the
+   * engine launches again an attempt it recorded but never saw acknowledged.
+   *
+   * <p>{@code onAccepted} is called, perhaps more than once, once the attempt exists where it runs:
+   * its Job was created (or found under its name, this run's, and adopted), or its process was
+   * started and recorded on disk. Only an acknowledged attempt that later has no trace is lost.
    */
-  void launch(Launch launch, Consumer<Result> onEnd);
+  void launch(Launch launch, Runnable onAccepted, Consumer<Result> onEnd);
 
   /**
    * Takes over an attempt launched earlier, perhaps by another node that was leader then: from now

@@ -161,6 +161,34 @@ public final class Metrics {
           List.of("verb", "resource", "code"),
           List.of());
 
+  static final List<Double> PASS_BUCKETS =
+      List.of(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0);
+
+  /** Kept by the node itself, not stored: only the leader runs passes. */
+  public static final Meter ENGINE_PASS =
+      new Meter(
+          "nightshift_engine_pass_seconds",
+          Type.HISTOGRAM,
+          "How long one engine pass took on this node (the leader): the ends written, every active"
+              + " run decided, its changes written",
+          List.of(),
+          PASS_BUCKETS);
+
+  /**
+   * A timer for a node's own histogram meter, with its declared buckets, registered in {@code
+   * registry}.
+   */
+  public static io.micrometer.core.instrument.Timer timer(
+      Meter meter, io.micrometer.core.instrument.MeterRegistry registry) {
+    return io.micrometer.core.instrument.Timer.builder(meter.name())
+        .description(meter.help())
+        .serviceLevelObjectives(
+            meter.buckets().stream()
+                .map(seconds -> java.time.Duration.ofNanos((long) (seconds * 1e9)))
+                .toArray(java.time.Duration[]::new))
+        .register(registry);
+  }
+
   /** The meters kept in PostgreSQL, the same on every node. */
   static final List<Meter> STORED =
       List.of(

@@ -3,6 +3,8 @@ package io.nightshift.metrics;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nightshift.run.RunStatus;
+import io.nightshift.run.StepStatus;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,9 +32,25 @@ public final class MetricsStore {
 
   private MetricsStore() {}
 
-  /** A run ended: counted by trigger and status, its duration observed. */
+  /** As {@link #runEnded(Pending, String, String, String, String, String, Instant, Instant)}. */
   public static void runEnded(
       Connection connection,
+      String namespace,
+      String workflow,
+      String trigger,
+      String status,
+      String reason,
+      Instant startedAt,
+      Instant finishedAt)
+      throws SQLException {
+    Pending pending = new Pending();
+    runEnded(pending, namespace, workflow, trigger, status, reason, startedAt, finishedAt);
+    pending.flush(connection);
+  }
+
+  /** A run ended: counted by trigger and status, its duration observed. */
+  public static void runEnded(
+      Pending connection,
       String namespace,
       String workflow,
       String trigger,
@@ -53,20 +71,20 @@ public final class MetricsStore {
           labels("namespace", namespace, "workflow", workflow, "status", status),
           seconds(startedAt, finishedAt));
     }
-    switch (status) {
-      case "Succeeded" ->
+    switch (RunStatus.of(status)) {
+      case SUCCEEDED ->
           max(
               connection,
               Metrics.LAST_SUCCESS,
               labels("namespace", namespace, "workflow", workflow),
               finishedAt.toEpochMilli() / 1000.0);
-      case "Missed" ->
+      case MISSED ->
           increment(
               connection,
               Metrics.MISSED_RUNS,
               labels("namespace", namespace, "workflow", workflow),
               1);
-      case "Skipped" ->
+      case SKIPPED ->
           increment(
               connection,
               Metrics.SKIPPED_RUNS,
@@ -117,7 +135,7 @@ public final class MetricsStore {
 
   /** A step attempt ended: its duration observed and, when it failed, its reason counted. */
   public static void stepEnded(
-      Connection connection,
+      Pending connection,
       String namespace,
       String workflow,
       String step,
@@ -133,7 +151,7 @@ public final class MetricsStore {
           labels("namespace", namespace, "workflow", workflow, "step", step, "status", status),
           seconds(startedAt, finishedAt));
     }
-    if ("Failed".equals(status)) {
+    if (StepStatus.of(status) == StepStatus.FAILED) {
       increment(
           connection,
           Metrics.STEP_FAILURES,
@@ -152,7 +170,7 @@ public final class MetricsStore {
 
   /** A scheduled run launched its first step. */
   public static void firstStepLaunched(
-      Connection connection, String namespace, String workflow, Instant scheduled, Instant at)
+      Pending connection, String namespace, String workflow, Instant scheduled, Instant at)
       throws SQLException {
     observe(
         connection,
@@ -162,27 +180,17 @@ public final class MetricsStore {
   }
 
   static void increment(
-      Connection connection, Metrics.Meter meter, Map<String, String> labels, double by)
-      throws SQLException {
-    upsert(
-        connection,
-        List.of(new Row(meter.name(), labels, by)),
-        "metric_values.value + excluded.value");
+      Pending pending, Metrics.Meter meter, Map<String, String> labels, double by) {
+    pending.add(new Row(meter.name(), labels, by));
   }
 
-  static void max(
-      Connection connection, Metrics.Meter meter, Map<String, String> labels, double value)
-      throws SQLException {
-    upsert(
-        connection,
-        List.of(new Row(meter.name(), labels, value)),
-        "greatest(metric_values.value, excluded.value)");
+  static void max(Pending pending, Metrics.Meter meter, Map<String, String> labels, double value) {
+    pending.max(new Row(meter.name(), labels, value));
   }
 
   /** One observation: its bucket (counts are per bucket, not cumulative), sum and count. */
   static void observe(
-      Connection connection, Metrics.Meter meter, Map<String, String> labels, double value)
-      throws SQLException {
+      Pending pending, Metrics.Meter meter, Map<String, String> labels, double value) {
     String bucket = INFINITY;
     for (double bound : meter.buckets()) {
       if (value <= bound) {
@@ -192,13 +200,47 @@ public final class MetricsStore {
     }
     Map<String, String> withBucket = new TreeMap<>(labels);
     withBucket.put("le", bucket);
-    upsert(
-        connection,
-        List.of(
-            new Row(meter.name(), withBucket, 1),
-            new Row(meter.name() + "_sum", labels, value),
-            new Row(meter.name() + "_count", labels, 1)),
-        "metric_values.value + excluded.value");
+    pending.add(new Row(meter.name(), withBucket, 1));
+    pending.add(new Row(meter.name() + "_sum", labels, value));
+    pending.add(new Row(meter.name() + "_count", labels, 1));
+  }
+
+  /**
+   * The metric changes of one transaction, merged by name and labels, written by {@link #flush} in
+   * one statement for the additions and one for the maxima, in a fixed order of keys (two
+   * transactions never lock the same rows in opposite orders).
+   */
+  public static final class Pending {
+    private final Map<String, Row> sums = new TreeMap<>();
+    private final Map<String, Row> maxima = new TreeMap<>();
+
+    void add(Row row) {
+      sums.merge(key(row), row, (a, b) -> new Row(a.name(), a.labels(), a.value() + b.value()));
+    }
+
+    void max(Row row) {
+      maxima.merge(
+          key(row), row, (a, b) -> new Row(a.name(), a.labels(), Math.max(a.value(), b.value())));
+    }
+
+    private static String key(Row row) {
+      return row.name() + json(row.labels());
+    }
+
+    /** Writes what was gathered, and forgets it. */
+    public void flush(Connection connection) throws SQLException {
+      if (!sums.isEmpty()) {
+        upsert(connection, List.copyOf(sums.values()), "metric_values.value + excluded.value");
+        sums.clear();
+      }
+      if (!maxima.isEmpty()) {
+        upsert(
+            connection,
+            List.copyOf(maxima.values()),
+            "greatest(metric_values.value, excluded.value)");
+        maxima.clear();
+      }
+    }
   }
 
   private static void upsert(Connection connection, List<Row> rows, String merge)

@@ -75,7 +75,7 @@ public class DueScan {
    * The leader's scan: every batch first checks that {@code node} still holds the lease under
    * {@code token}.
    *
-   * @throws io.nightshift.store.NotLeaderException when it does not (batches before are kept)
+   * @throws io.nightshift.run.NotLeaderException when it does not (batches before are kept)
    */
   public Result fenced(Instant now, String node, long token) {
     return scan(now, Optional.of(new Fence(node, token)), initialStatus);

@@ -2,7 +2,7 @@ package io.nightshift.schedule;
 
 import io.micronaut.context.annotation.Context;
 import io.nightshift.cluster.LeaderElector;
-import io.nightshift.store.NotLeaderException;
+import io.nightshift.run.NotLeaderException;
 import io.nightshift.store.ScheduleRepository;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;

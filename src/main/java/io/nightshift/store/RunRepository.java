@@ -1,6 +1,16 @@
 package io.nightshift.store;
 
 import io.nightshift.metrics.MetricsStore;
+import io.nightshift.run.Attempt;
+import io.nightshift.run.Change;
+import io.nightshift.run.Fence;
+import io.nightshift.run.NotLeaderException;
+import io.nightshift.run.RunRow;
+import io.nightshift.run.RunStatus;
+import io.nightshift.run.RunStore;
+import io.nightshift.run.StepRow;
+import io.nightshift.run.StepStatus;
+import io.nightshift.run.Trigger;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -13,16 +23,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import javax.sql.DataSource;
 
-/** The runs table. */
+/** The runs and run_steps tables; the engine's {@link RunStore}. */
 @Singleton
-public class RunRepository {
-
-  /** The statuses a run ends in. */
-  private static final Set<String> ENDED =
-      Set.of("Succeeded", "Failed", "Cancelled", "Skipped", "Missed");
+public class RunRepository implements RunStore {
 
   private final Jdbc jdbc;
 
@@ -58,8 +63,8 @@ public class RunRepository {
                 .findFirst());
   }
 
-  /** Namespace and name of every workflow that has ended runs. */
-  public List<String[]> workflowsWithEndedRuns() {
+  @Override
+  public List<WorkflowName> workflowsWithEndedRuns() {
     return jdbc.inTransaction(
         connection -> {
           try (PreparedStatement statement =
@@ -67,17 +72,14 @@ public class RunRepository {
                       "SELECT DISTINCT namespace, workflow FROM runs WHERE status NOT IN"
                           + " ('Pending', 'Running')");
               ResultSet result = statement.executeQuery()) {
-            List<String[]> workflows = new ArrayList<>();
+            List<WorkflowName> workflows = new ArrayList<>();
             while (result.next()) {
-              workflows.add(new String[] {result.getString(1), result.getString(2)});
+              workflows.add(new WorkflowName(result.getString(1), result.getString(2)));
             }
             return workflows;
           }
         });
   }
-
-  /** A step attempt whose resources (a Job, a log) go with its run. */
-  public record Attempt(String workflow, long seq, String step, int attempt) {}
 
   /** Reads (workflow, seq, step, attempt) rows. */
   private static List<Attempt> attempts(PreparedStatement statement) throws SQLException {
@@ -92,7 +94,7 @@ public class RunRepository {
     return attempts;
   }
 
-  /** The attempts of every run of a workflow: what its Jobs and processes are named. */
+  @Override
   public List<Attempt> attemptsOf(String namespace, String workflow) {
     return jdbc.inTransaction(
         connection -> {
@@ -113,7 +115,26 @@ public class RunRepository {
    * {@code succeededLimit}, the others (Failed, Cancelled, Skipped, Missed) past {@code
    * otherLimit}. Returns the step attempts of the deleted runs, for their resources.
    */
-  public static List<Attempt> deleteBeyondLimits(
+  @Override
+  public List<Attempt> deleteBeyondLimits(
+      Fence fence,
+      String namespace,
+      String workflow,
+      int succeededLimit,
+      int otherLimit,
+      Instant endedBefore) {
+    List<Attempt> deleted = new ArrayList<>();
+    fenced(
+        fence.node(),
+        fence.token(),
+        connection ->
+            deleted.addAll(
+                deleteBeyondLimits(
+                    connection, namespace, workflow, succeededLimit, otherLimit, endedBefore)));
+    return deleted;
+  }
+
+  private static List<Attempt> deleteBeyondLimits(
       Connection connection,
       String namespace,
       String workflow,
@@ -186,7 +207,7 @@ public class RunRepository {
         });
   }
 
-  /** Runs not yet ended, oldest first: what the engine looks after. */
+  @Override
   public List<RunRow> active() {
     return jdbc.inTransaction(
         connection ->
@@ -210,11 +231,8 @@ public class RunRepository {
                 limit));
   }
 
-  public List<StepRow> steps(String runId) {
-    return stepsOf(List.of(runId)).getOrDefault(runId, List.of());
-  }
-
   /** The steps of each of these runs, in their order of definition; one query for them all. */
+  @Override
   public Map<String, List<StepRow>> stepsOf(Collection<String> runIds) {
     if (runIds.isEmpty()) {
       return Map.of();
@@ -224,7 +242,8 @@ public class RunRepository {
           try (PreparedStatement statement =
               connection.prepareStatement(
                   "SELECT run_id, name, position, status, attempt, job_name, started_at,"
-                      + " finished_at, reason, message FROM run_steps WHERE run_id = ANY (?)"
+                      + " finished_at, reason, message, launched_at FROM run_steps"
+                      + " WHERE run_id = ANY (?)"
                       + " ORDER BY run_id, position")) {
             statement.setArray(1, connection.createArrayOf("text", runIds.toArray()));
             Map<String, List<StepRow>> steps = new HashMap<>();
@@ -237,13 +256,14 @@ public class RunRepository {
                             result.getString(1),
                             result.getString(2),
                             result.getInt(3),
-                            result.getString(4),
+                            StepStatus.of(result.getString(4)),
                             result.getInt(5),
                             result.getString(6),
                             instant(result, 7),
                             instant(result, 8),
                             result.getString(9),
-                            result.getString(10)));
+                            result.getString(10),
+                            instant(result, 11)));
               }
             }
             return steps;
@@ -273,11 +293,79 @@ public class RunRepository {
         });
   }
 
+  @Override
+  public void write(Fence fence, List<Change> changes) {
+    if (changes.isEmpty()) {
+      return;
+    }
+    fenced(
+        fence.node(),
+        fence.token(),
+        connection -> {
+          // The metrics of every change, written once at the end of the transaction.
+          MetricsStore.Pending metrics = new MetricsStore.Pending();
+          for (Change change : changes) {
+            apply(connection, metrics, change);
+          }
+          metrics.flush(connection);
+        });
+  }
+
+  private static void apply(Connection connection, MetricsStore.Pending metrics, Change change)
+      throws SQLException {
+    if (change instanceof Change.RunUpdated c) {
+      updateRun(
+          connection,
+          metrics,
+          c.runId(),
+          c.status(),
+          c.reason(),
+          c.message(),
+          c.startedAt(),
+          c.finishedAt());
+    } else if (change instanceof Change.StepAdded c) {
+      insertStep(connection, c.runId(), c.step(), c.position());
+    } else if (change instanceof Change.StepUpdated c) {
+      updateStep(
+          connection,
+          c.runId(),
+          c.step(),
+          c.status(),
+          c.attempt(),
+          c.jobName(),
+          c.startedAt(),
+          c.finishedAt(),
+          c.reason(),
+          c.message());
+    } else if (change instanceof Change.AttemptStarted c) {
+      startAttempt(connection, c.runId(), c.step(), c.attempt(), c.jobName(), c.at());
+    } else if (change instanceof Change.AttemptAcknowledged c) {
+      markLaunched(connection, c.runId(), c.step(), c.jobName(), c.at());
+    } else if (change instanceof Change.AttemptEnded c) {
+      endRunningStep(
+          connection,
+          metrics,
+          c.runId(),
+          c.step(),
+          c.jobName(),
+          c.status(),
+          c.at(),
+          c.reason(),
+          c.message());
+    } else if (change instanceof Change.FirstStepLaunched c) {
+      MetricsStore.firstStepLaunched(
+          metrics, c.namespace(), c.workflow(), c.scheduledTime(), c.at());
+    } else {
+      throw new IllegalArgumentException("unknown change " + change);
+    }
+  }
+
   /** Sets a run's status; {@code startedAt} and {@code finishedAt} only when not null. */
-  public static void updateRun(
+  static void updateRun(
       Connection connection,
+      MetricsStore.Pending metrics,
       String id,
-      String status,
+      RunStatus status,
       String reason,
       String message,
       Instant startedAt,
@@ -293,20 +381,20 @@ public class RunRepository {
                 + " RETURNING before.status, r.namespace, r.workflow, r.trigger, r.started_at,"
                 + " r.finished_at")) {
       statement.setString(1, id);
-      statement.setString(2, status);
+      statement.setString(2, status.spelling());
       statement.setString(3, reason);
       statement.setString(4, message);
       statement.setTimestamp(5, startedAt == null ? null : Jdbc.timestamp(startedAt));
       statement.setTimestamp(6, finishedAt == null ? null : Jdbc.timestamp(finishedAt));
       try (ResultSet result = statement.executeQuery()) {
         // Counted once, when the run ends: not when an ended run is written again.
-        if (result.next() && !ENDED.contains(result.getString(1)) && ENDED.contains(status)) {
+        if (result.next() && !RunStatus.of(result.getString(1)).ended() && status.ended()) {
           MetricsStore.runEnded(
-              connection,
+              metrics,
               result.getString(2),
               result.getString(3),
               result.getString(4),
-              status,
+              status.spelling(),
               reason,
               instant(result, 5),
               instant(result, 6));
@@ -315,7 +403,7 @@ public class RunRepository {
     }
   }
 
-  public static void insertStep(Connection connection, String runId, String name, int position)
+  static void insertStep(Connection connection, String runId, String name, int position)
       throws SQLException {
     try (PreparedStatement statement =
         connection.prepareStatement(
@@ -329,11 +417,11 @@ public class RunRepository {
   }
 
   /** Sets a step's status; the other columns only when not null. */
-  public static void updateStep(
+  static void updateStep(
       Connection connection,
       String runId,
       String name,
-      String status,
+      StepStatus status,
       Integer attempt,
       String jobName,
       Instant startedAt,
@@ -347,7 +435,7 @@ public class RunRepository {
                 + " job_name = coalesce(?, job_name), started_at = coalesce(?, started_at),"
                 + " finished_at = coalesce(?, finished_at), reason = ?, message = ?"
                 + " WHERE run_id = ? AND name = ?")) {
-      statement.setString(1, status);
+      statement.setString(1, status.spelling());
       statement.setObject(2, attempt);
       statement.setString(3, jobName);
       statement.setTimestamp(4, startedAt == null ? null : Jdbc.timestamp(startedAt));
@@ -361,17 +449,63 @@ public class RunRepository {
   }
 
   /**
+   * Starts a new attempt of a step: Running under {@code jobName}, not yet acknowledged by the
+   * executor.
+   */
+  static void startAttempt(
+      Connection connection,
+      String runId,
+      String name,
+      int attempt,
+      String jobName,
+      Instant startedAt)
+      throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "UPDATE run_steps SET status = 'Running', attempt = ?, job_name = ?, started_at = ?,"
+                + " launched_at = NULL, reason = NULL, message = NULL"
+                + " WHERE run_id = ? AND name = ?")) {
+      statement.setInt(1, attempt);
+      statement.setString(2, jobName);
+      statement.setTimestamp(3, Jdbc.timestamp(startedAt));
+      statement.setString(4, runId);
+      statement.setString(5, name);
+      statement.executeUpdate();
+    }
+  }
+
+  /**
+   * Records that the executor acknowledged the attempt {@code jobName} of a step, if it is still
+   * the step's: from now on an attempt with no trace is lost, not merely never launched.
+   */
+  static void markLaunched(
+      Connection connection, String runId, String name, String jobName, Instant at)
+      throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "UPDATE run_steps SET launched_at = ? WHERE run_id = ? AND name = ? AND job_name = ?"
+                + " AND launched_at IS NULL")) {
+      statement.setTimestamp(1, Jdbc.timestamp(at));
+      statement.setString(2, runId);
+      statement.setString(3, name);
+      statement.setString(4, jobName);
+      statement.executeUpdate();
+    }
+  }
+
+  /**
    * Ends the attempt {@code jobName} of a step, if that attempt is still the step's and Running: a
    * late report of an earlier attempt, or of a step already stopped (the end of a killed process
    * must not turn Cancelled into Failed), changes nothing. The step's duration and failure are
    * counted in the same transaction.
    */
-  public static void endRunningStep(
+  static void endRunningStep(
       Connection connection,
+      MetricsStore.Pending metrics,
       String runId,
       String name,
       String jobName,
-      String status,
+      StepStatus status,
       Instant finishedAt,
       String reason,
       String message)
@@ -382,7 +516,7 @@ public class RunRepository {
                 + " FROM runs r WHERE r.id = s.run_id AND s.run_id = ? AND s.name = ?"
                 + " AND s.job_name = ? AND s.status = 'Running'"
                 + " RETURNING r.namespace, r.workflow, s.started_at")) {
-      statement.setString(1, status);
+      statement.setString(1, status.spelling());
       statement.setTimestamp(2, Jdbc.timestamp(finishedAt));
       statement.setString(3, reason);
       statement.setString(4, message);
@@ -392,11 +526,11 @@ public class RunRepository {
       try (ResultSet result = statement.executeQuery()) {
         if (result.next()) {
           MetricsStore.stepEnded(
-              connection,
+              metrics,
               result.getString(1),
               result.getString(2),
               name,
-              status,
+              status.spelling(),
               reason,
               instant(result, 3),
               finishedAt);
@@ -422,8 +556,8 @@ public class RunRepository {
                   result.getString("namespace"),
                   result.getString("workflow"),
                   result.getLong("seq"),
-                  result.getString("trigger"),
-                  result.getString("status"),
+                  Trigger.of(result.getString("trigger")),
+                  RunStatus.of(result.getString("status")),
                   result.getString("reason"),
                   result.getString("message"),
                   instant(result, "scheduled_time"),

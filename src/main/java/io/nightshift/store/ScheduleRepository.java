@@ -1,6 +1,8 @@
 package io.nightshift.store;
 
 import io.nightshift.metrics.MetricsStore;
+import io.nightshift.run.Attempt;
+import io.nightshift.run.NotLeaderException;
 import jakarta.inject.Singleton;
 import java.sql.Array;
 import java.sql.Connection;
@@ -79,7 +81,7 @@ public class ScheduleRepository {
   public record Batch(int schedules, int runs, int missed) {}
 
   /** A step attempt of a run deleted by {@link #deleteBeyondLimits}, with its namespace. */
-  public record DeletedAttempt(String namespace, RunRepository.Attempt attempt) {}
+  public record DeletedAttempt(String namespace, Attempt attempt) {}
 
   /** The schedule of a workflow, locked, in the transaction this thread is in. */
   public Optional<ScheduleRow> findForUpdate(String namespace, String name) {
@@ -458,7 +460,7 @@ public class ScheduleRepository {
           attempts.add(
               new DeletedAttempt(
                   result.getString(1),
-                  new RunRepository.Attempt(
+                  new Attempt(
                       result.getString(2),
                       result.getLong(3),
                       result.getString(4),

@@ -2,7 +2,8 @@ package io.nightshift.workflow;
 
 /**
  * Told of every stored change to a definition, inside the transaction that stores it: what a
- * listener writes commits with the change, and a listener that throws rolls the change back.
+ * listener writes commits with the change, and a listener that throws rolls the change back. Only
+ * {@link #deleteCommitted} comes after the commit.
  */
 public interface WorkflowChangeListener {
 
@@ -16,4 +17,10 @@ public interface WorkflowChangeListener {
   default void deleting(String namespace, String name) {}
 
   void deleted(String namespace, String name);
+
+  /**
+   * The deletion has committed: called after the transaction, for effects outside the database
+   * (deleting Jobs) that must not happen for a deletion that rolls back.
+   */
+  default void deleteCommitted(String namespace, String name) {}
 }

@@ -126,6 +126,7 @@ public class WorkflowService {
     if (!repository.delete(namespace, name, notifyDeleting, notifyDeleted)) {
       throw new WorkflowNotFoundException(namespace, name);
     }
+    listeners.forEach(l -> l.deleteCommitted(namespace, name));
   }
 
   /** Sets {@code spec.suspend}; a no-op when it already has that value. */

@@ -43,14 +43,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three nodes as separate processes (the packaged jar) on one PostgreSQL and the fake API server;
- * while scheduled and manual runs flow, a node chosen at random is killed with SIGKILL and started
+ * while scheduled and manual runs flow, a node is killed with SIGKILL every 4 to 5 s and started
  * again. At the end every run has ended exactly once and succeeded, every scheduled minute has its
  * one run, every accepted manual run exists, and no Job was created twice.
  *
- * <p>Every other SIGKILL is the leader's. The hand-over is timed from the kill until a survivor's
- * {@code GET /api/v1/cluster} names another leader, polled every 100 ms; the victim starts again
- * only then, so that it cannot take back the lease under its own id. Each hand-over must end within
- * {@link #HAND_OVER_BOUND}; their p50 and max are printed.
+ * <p>Every other SIGKILL is the leader's. When another node was up at the kill, the hand-over is
+ * timed from the kill until a survivor's {@code GET /api/v1/cluster} names another leader, polled
+ * every 100 ms; the victim starts again only then, so that it cannot take back the lease under its
+ * own id. Each hand-over must end within {@link #HAND_OVER_BOUND}; their p50 and max are printed.
  *
  * <p>Every request carries {@code Authorization: Bearer} with a token made for the run, which each
  * node gets as {@code NIGHTSHIFT_ADMIN_TOKEN}.
@@ -118,9 +118,10 @@ class ChaosIT {
 
       Random random = new Random(7);
       Instant end = Instant.now().plusSeconds(seconds);
-      Instant nextKill = Instant.now().plusSeconds(8);
+      Instant nextKill = Instant.now().plusSeconds(4);
       Set<String> accepted = new HashSet<>();
       List<Duration> handOvers = new CopyOnWriteArrayList<>();
+      int coldLeaderKills = 0;
       Future<?> restarted = CompletableFuture.completedFuture(null);
       int kills = 0;
       while (Instant.now().isBefore(end)) {
@@ -151,15 +152,27 @@ class ChaosIT {
           int victim =
               kills % 2 == 0 && leader.isPresent() ? index(leader.get()) : random.nextInt(NODES);
           boolean wasLeader = leader.equals(Optional.of(nodeId(victim)));
+          // At this pace the last victim may still be starting: then no survivor may be up to
+          // take the lease, the hand-over waits for a start rather than for the lease, and the
+          // victim starts again at once instead of being timed.
+          boolean survivorUp = false;
+          for (int other = 0; other < NODES; other++) {
+            survivorUp |= other != victim && up(other);
+          }
+          boolean timed = wasLeader && survivorUp;
+          if (wasLeader && !survivorUp) {
+            coldLeaderKills++;
+          }
           long killedAt = System.nanoTime();
           nodes.get(victim).destroyForcibly().waitFor();
           kills++;
-          nextKill = Instant.now().plusSeconds(8 + random.nextInt(5));
+          // Often enough that leaders die mid-launch: between recording a step and its Job.
+          nextKill = Instant.now().plusMillis(4_000 + random.nextInt(1_001));
           // Runs keep being posted to the survivors while the lease changes hands.
           restarted =
               restarts.submit(
                   () -> {
-                    if (wasLeader) {
+                    if (timed) {
                       handOvers.add(awaitHandOver(victim, killedAt));
                     }
                     start(victim);
@@ -171,10 +184,12 @@ class ChaosIT {
       restarted.get();
       List<Long> handOverMillis = handOvers.stream().map(Duration::toMillis).sorted().toList();
       System.out.printf(
-          "Chaos hand-overs: %d of %d SIGKILLs hit the leader; SIGKILL to a new leader: p50 %s"
-              + " ms, max %s ms, all %s ms (bound %d ms)%n",
+          "Chaos hand-overs: %d of %d SIGKILLs hit the leader while another node was up (%d more"
+              + " while none was, not timed); SIGKILL to a new leader: p50 %s ms, max %s ms, all"
+              + " %s ms (bound %d ms)%n",
           handOvers.size(),
           kills,
+          coldLeaderKills,
           handOverMillis.isEmpty() ? "-" : handOverMillis.get((handOverMillis.size() - 1) / 2),
           handOverMillis.isEmpty() ? "-" : handOverMillis.get(handOverMillis.size() - 1),
           handOverMillis,
@@ -189,7 +204,6 @@ class ChaosIT {
         active = count("SELECT count(*) FROM runs WHERE status IN ('Pending', 'Running')");
         Thread.sleep(100);
       }
-      assertThat(kills).as("nodes killed").isGreaterThanOrEqualTo((int) (seconds / 13));
       assertThat(active).as("runs still active").isZero();
       assertThat(count("SELECT count(*) FROM runs WHERE status <> 'Succeeded'"))
           .as(
@@ -230,6 +244,7 @@ class ChaosIT {
       assertThat(created.size())
           .as("one Job per step of every run")
           .isEqualTo((int) (2 * count("SELECT count(*) FROM runs")));
+      assertThat(kills).as("nodes killed").isGreaterThanOrEqualTo((int) (seconds / 10));
       assertThat(handOvers).as("hand-overs (every other SIGKILL is the leader's)").isNotEmpty();
       assertThat(handOverMillis)
           .as(
@@ -304,6 +319,16 @@ class ChaosIT {
     builder.redirectOutput(
         ProcessBuilder.Redirect.appendTo(work.resolve("node-" + node + ".log").toFile()));
     nodes.put(node, builder.start());
+  }
+
+  /** Whether the node answers its readiness probe with 200 now. */
+  private boolean up(int node) throws Exception {
+    try {
+      return send(node, HttpRequest.newBuilder(uri(node, "/health/readiness")).GET()).statusCode()
+          == 200;
+    } catch (IOException down) {
+      return false;
+    }
   }
 
   private void awaitReady(int node) throws Exception {

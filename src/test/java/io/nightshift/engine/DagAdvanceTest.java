@@ -1,16 +1,17 @@
 package io.nightshift.engine;
 
-import static io.nightshift.engine.StepStatus.CANCELLED;
-import static io.nightshift.engine.StepStatus.FAILED;
-import static io.nightshift.engine.StepStatus.PENDING;
-import static io.nightshift.engine.StepStatus.RUNNING;
-import static io.nightshift.engine.StepStatus.SKIPPED;
-import static io.nightshift.engine.StepStatus.SUCCEEDED;
+import static io.nightshift.run.StepStatus.CANCELLED;
+import static io.nightshift.run.StepStatus.FAILED;
+import static io.nightshift.run.StepStatus.PENDING;
+import static io.nightshift.run.StepStatus.RUNNING;
+import static io.nightshift.run.StepStatus.SKIPPED;
+import static io.nightshift.run.StepStatus.SUCCEEDED;
 import static io.nightshift.testsupport.Steps.step;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nightshift.engine.DagAdvance.Move;
 import io.nightshift.engine.DagAdvance.Outcome;
+import io.nightshift.run.StepStatus;
 import io.nightshift.workflow.Step;
 import io.nightshift.workflow.When;
 import java.util.LinkedHashMap;

@@ -14,7 +14,7 @@ class EngineConfigTest {
   void
       namespace_quotas_are_read_from_comma_separated_entries_as_an_environment_variable_gives_them() {
     EngineConfig config =
-        new EngineConfig(Duration.ofMillis(250), 500, List.of("team-a=3", " team-b = 10 "));
+        new EngineConfig(Duration.ofMillis(250), 500, List.of("team-a=3", " team-b = 10 "), true);
 
     assertThat(config.quotas()).isEqualTo(Map.of("team-a", 3, "team-b", 10));
     assertThat(config.limits())
@@ -23,7 +23,7 @@ class EngineConfigTest {
 
   @Test
   void without_quotas_every_namespace_is_bounded_by_the_cap_only() {
-    EngineConfig config = new EngineConfig(Duration.ofMillis(250), 500, null);
+    EngineConfig config = new EngineConfig(Duration.ofMillis(250), 500, null, true);
 
     assertThat(config.quotas()).isEmpty();
   }
@@ -35,7 +35,8 @@ class EngineConfigTest {
                 new EngineConfig(
                     Duration.ofMillis(250),
                     0,
-                    List.of("a=0", "Team_B=2", "c", "d=many", "e=1", "e=2")))
+                    List.of("a=0", "Team_B=2", "c", "d=many", "e=1", "e=2"),
+                    true))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("nightshift.engine.max-running-steps must be at least 1, was 0")
         .hasMessageContaining("\"a=0\": the quota must be at least 1")

@@ -16,7 +16,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Runs through HTTP on one node with the local executor: real child processes. */
+/**
+ * Runs through HTTP on one node with the local executor, real child processes: the engine wired end
+ * to end. A chain runs, retries, cancels, deadlines, deletion, history, backfill. Which step
+ * starts, waits or is skipped, and how admission decides, are {@link ReconcileTest}'s table.
+ */
 class RunChainIT {
 
   @TempDir static Path dataDir;
@@ -135,44 +139,6 @@ class RunChainIT {
   }
 
   @Test
-  void a_failed_step_skips_its_dependants_runs_the_failure_step_and_fails_the_run() {
-    node.put(
-        "/api/v1/namespaces/local/workflows/failing", "application/yaml", chain("exit 3", "Allow"));
-
-    JsonNode run = Json.parse(runNow("failing", "{}", "60s").body());
-
-    assertThat(run.get("status").asText()).as(run.toString()).isEqualTo("Failed");
-    assertThat(run.get("message").asText()).contains("cleanup");
-    assertThat(step(run, "cleanup").get("status").asText()).isEqualTo("Failed");
-    assertThat(step(run, "cleanup").get("message").asText()).isEqualTo("exited with code 3");
-    assertThat(step(run, "etl").get("status").asText()).isEqualTo("Skipped");
-    assertThat(step(run, "notify").get("status").asText()).isEqualTo("Succeeded");
-    assertThat(node.get("/api/v1/runs/" + run.get("id").asText() + "/steps/notify/logs").body())
-        .startsWith("something failed in " + run.get("id").asText());
-  }
-
-  @Test
-  void forbid_skips_a_run_while_another_is_running() {
-    node.put(
-        "/api/v1/namespaces/local/workflows/exclusive",
-        "application/yaml",
-        chain("sleep 3", "Forbid"));
-    JsonNode first = Json.parse(runNow("exclusive", "{}", null).body());
-
-    JsonNode second = Json.parse(runNow("exclusive", "{}", "30s").body());
-
-    assertThat(second.get("status").asText()).as(second.toString()).isEqualTo("Skipped");
-    assertThat(second.get("reason").asText()).isEqualTo("ConcurrencyForbid");
-    JsonNode firstDone =
-        Json.parse(node.get("/api/v1/runs/" + first.get("id").asText() + "?wait=60s").body());
-    assertThat(firstDone.get("status").asText()).isEqualTo("Succeeded");
-
-    JsonNode history =
-        Json.parse(node.get("/api/v1/namespaces/local/workflows/exclusive/runs").body());
-    assertThat(history.get("items").findValuesAsText("seq")).containsExactly("2", "1");
-  }
-
-  @Test
   void an_override_of_an_undeclared_parameter_is_a_422() {
     node.put(
         "/api/v1/namespaces/local/workflows/params", "application/yaml", chain("true", "Allow"));
@@ -234,6 +200,8 @@ class RunChainIT {
 
     assertThat(node.delete("/api/v1/namespaces/local/workflows/doomed").statusCode())
         .isEqualTo(204);
+    // Its Jobs and files go after the delete has committed, on the engine's effect threads.
+    node.context().getBean(Effects.class).drain();
 
     // A step left running would sleep for 300 s: this times out and fails instead.
     ProcessHandle pidHandle = ProcessHandle.of(pid).orElse(null);
@@ -399,28 +367,6 @@ class RunChainIT {
     assertThat(status(firstEnded, "cleanup")).isEqualTo("Cancelled");
     node.awaitRun(second.get("id").asText(), run -> status(run, "cleanup").equals("Running"));
     node.post("/api/v1/runs/" + second.get("id").asText() + "/cancel");
-  }
-
-  @Test
-  void queue_keeps_one_run_waiting_and_skips_a_further_one() throws Exception {
-    node.put(
-        "/api/v1/namespaces/local/workflows/queued", "application/yaml", chain("sleep 2", "Queue"));
-    String first = Json.parse(runNow("queued", "{}", null).body()).get("id").asText();
-    node.awaitRun(first, run -> run.get("status").asText().equals("Running"));
-
-    String second = Json.parse(runNow("queued", "{}", null).body()).get("id").asText();
-    JsonNode waiting = node.awaitRun(second, run -> "Queued".equals(run.get("reason").asText()));
-    String third = Json.parse(runNow("queued", "{}", null).body()).get("id").asText();
-
-    assertThat(waiting.get("status").asText()).isEqualTo("Pending");
-    JsonNode skipped = node.awaitRun(third, run -> run.get("status").asText().equals("Skipped"));
-    assertThat(skipped.get("reason").asText()).isEqualTo("QueueFull");
-    JsonNode firstDone =
-        node.awaitRun(first, run -> run.get("status").asText().equals("Succeeded"));
-    JsonNode secondDone = Json.parse(node.get("/api/v1/runs/" + second + "?wait=60s").body());
-    assertThat(secondDone.get("status").asText()).isEqualTo("Succeeded");
-    assertThat(Instant.parse(secondDone.get("startedAt").asText()))
-        .isAfterOrEqualTo(Instant.parse(firstDone.get("finishedAt").asText()));
   }
 
   @Test

@@ -3,8 +3,8 @@ package io.nightshift.schedule;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.nightshift.run.NotLeaderException;
 import io.nightshift.store.LeaseRepository;
-import io.nightshift.store.NotLeaderException;
 import io.nightshift.store.ScheduleRepository;
 import io.nightshift.testsupport.PostgresFixture;
 import java.sql.Connection;

@@ -2,8 +2,8 @@ package io.nightshift.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nightshift.run.RunRow;
 import io.nightshift.store.RunRepository;
-import io.nightshift.store.RunRow;
 import io.nightshift.store.ScheduleRepository;
 import io.nightshift.testsupport.PostgresFixture;
 import io.nightshift.workflow.cron.CronSchedule;

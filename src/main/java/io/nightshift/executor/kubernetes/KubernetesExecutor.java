@@ -82,16 +82,35 @@ public class KubernetesExecutor implements Executor {
     final String runId;
     final String step;
     final Launch launch;
+    final AtomicReference<Runnable> onAccepted;
     final AtomicReference<Consumer<Result>> onEnd;
     final AtomicBoolean ended = new AtomicBoolean();
 
-    Tracked(Launch launch, Consumer<Result> onEnd) {
+    /** The Job exists: created by this node, or found under the attempt's name and adopted. */
+    volatile boolean accepted;
+
+    Tracked(Launch launch, Runnable onAccepted, Consumer<Result> onEnd) {
       this.namespace = launch.namespace();
       this.name = launch.name();
       this.runId = launch.runId();
       this.step = launch.step().name();
       this.launch = launch;
+      this.onAccepted = new AtomicReference<>(onAccepted);
       this.onEnd = new AtomicReference<>(onEnd);
+    }
+
+    /** Takes the engine's latest callbacks; says again that the Job exists if it does. */
+    void follow(Runnable onAccepted, Consumer<Result> onEnd) {
+      this.onAccepted.set(onAccepted);
+      this.onEnd.set(onEnd);
+      if (accepted) {
+        onAccepted.run();
+      }
+    }
+
+    void accept() {
+      accepted = true;
+      onAccepted.get().run();
     }
   }
 
@@ -174,7 +193,12 @@ public class KubernetesExecutor implements Executor {
   }
 
   @Override
-  public void launch(Launch launch, Consumer<Result> onEnd) {
+  public void launch(Launch launch, Runnable onAccepted, Consumer<Result> onEnd) {
+    Tracked launched = tracked.get(key(launch.namespace(), launch.name()));
+    if (launched != null) {
+      launched.follow(onAccepted, onEnd); // launched already from this node: it reports its end
+      return;
+    }
     if (!allowed(launch.namespace())) {
       onEnd.accept(notAllowed(launch.namespace()));
       return;
@@ -196,10 +220,10 @@ public class KubernetesExecutor implements Executor {
       onEnd.accept(Result.failure("InvalidJobTemplate", e.getMessage()));
       return;
     }
-    Tracked attempt = new Tracked(launch, onEnd);
+    Tracked attempt = new Tracked(launch, onAccepted, onEnd);
     Tracked earlier = tracked.putIfAbsent(key(launch.namespace(), launch.name()), attempt);
     if (earlier != null) {
-      earlier.onEnd.set(onEnd); // launched already from this node: it reports its end
+      earlier.follow(onAccepted, onEnd);
       return;
     }
     creators.execute(() -> create(attempt, job));
@@ -218,6 +242,7 @@ public class KubernetesExecutor implements Executor {
         batch.createNamespacedJob(attempt.namespace, job).execute();
         LOG.info("Created Job {}/{}", attempt.namespace, attempt.name);
         launchLag.launched(attempt.launch);
+        attempt.accept();
         reportIfEnded(attempt, cached(attempt.namespace, attempt.name));
         return;
       } catch (ApiException e) {
@@ -286,6 +311,7 @@ public class KubernetesExecutor implements Executor {
     }
     LOG.info("Adopted Job {}/{}: it exists already", attempt.namespace, attempt.name);
     launchLag.launched(attempt.launch);
+    attempt.accept();
     reportIfEnded(attempt, Optional.of(existing));
     return true;
   }
@@ -306,7 +332,8 @@ public class KubernetesExecutor implements Executor {
       return true; // not known yet: asked again next pass, once the informer has listed
     }
     // Tracked before the cache is read, so that no event in between goes unreported.
-    Tracked attempt = new Tracked(launch, onEnd);
+    Tracked attempt = new Tracked(launch, () -> {}, onEnd);
+    attempt.accepted = true; // adopted: the engine had it acknowledged already
     if (tracked.putIfAbsent(key, attempt) != null) {
       return adopt(launch, onEnd);
     }

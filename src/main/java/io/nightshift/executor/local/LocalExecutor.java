@@ -84,7 +84,7 @@ public class LocalExecutor implements Executor {
   }
 
   @Override
-  public void launch(Launch launch, Consumer<Result> onEnd) {
+  public void launch(Launch launch, Runnable onAccepted, Consumer<Result> onEnd) {
     Step step = launch.step();
     Optional<String> unsupported = unsupported(step);
     if (unsupported.isPresent()) {
@@ -104,6 +104,7 @@ public class LocalExecutor implements Executor {
     Watch current = watched.get(key);
     if (current != null) {
       current.onEnd().set(onEnd); // launched before by this node
+      onAccepted.run();
       return;
     }
     // One look at the files serves both adopt (this run's) and the leftover check (another's).
@@ -111,6 +112,7 @@ public class LocalExecutor implements Executor {
     Optional<LocalProcess> leftover = LocalProcess.find(dir, launch.name());
     if (leftover.isPresent() && leftover.get().runId().equals(launch.runId())) {
       watch(key, leftover.get(), onEnd); // launched before, by a node that was leader then
+      onAccepted.run();
       return;
     }
     if (leftover.isPresent()) {
@@ -139,6 +141,7 @@ public class LocalExecutor implements Executor {
     }
     launchLag.launched(launch);
     watch(key, process, onEnd);
+    onAccepted.run(); // started, and its pid file written: another node can find it
   }
 
   /** Attempts are named per workflow, and a workflow's name is unique in its namespace only. */

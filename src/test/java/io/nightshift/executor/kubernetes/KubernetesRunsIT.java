@@ -696,6 +696,54 @@ class KubernetesRunsIT {
     }
   }
 
+  @Test
+  void a_step_recorded_running_whose_job_was_never_created_is_created_by_the_next_leader()
+      throws Exception {
+    NightshiftNode other = NightshiftNode.start(node("other-unlaunched"));
+    List<NightshiftNode> nodes = new ArrayList<>(List.of(node, other));
+    NightshiftNode leader = null;
+    try {
+      node.put("/api/v1/namespaces/" + NS + "/workflows/unlaunched", "application/yaml", nightly());
+      // The leader records the step Running, but its create never gets through before it stops:
+      // as if it died between the commit and the launch.
+      kube.fail("POST", "/apis/batch/v1/namespaces/" + NS + "/jobs", 503, 1_000);
+      String id = runNow(other, "unlaunched");
+      other.awaitRun(id, run -> stepStatus(run, "backup").equals("Running"));
+      leader = NightshiftNode.leaderOf(nodes);
+      NightshiftNode survivor = leader == node ? other : node;
+
+      leader.close();
+      kube.clearFaults();
+
+      kube.jobs().awaitJob(NS, "unlaunched-1-backup", JOB_WAIT);
+      kube.jobs().complete(NS, "unlaunched-1-backup");
+      kube.jobs().awaitJob(NS, "unlaunched-1-cleanup", JOB_WAIT);
+      kube.jobs().complete(NS, "unlaunched-1-cleanup");
+      kube.jobs().awaitJob(NS, "unlaunched-1-etl", JOB_WAIT);
+      kube.jobs().complete(NS, "unlaunched-1-etl");
+      JsonNode done =
+          survivor.awaitRun(id, run -> !List.of("Pending", "Running").contains(status(run)));
+      assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("Succeeded");
+      assertThat(step(done, "backup").get("attempt").asInt()).isEqualTo(1);
+      assertThat(
+              kube.jobCreations(NS).stream()
+                  .filter(name -> name.startsWith("unlaunched-"))
+                  .toList())
+          .containsExactly("unlaunched-1-backup", "unlaunched-1-cleanup", "unlaunched-1-etl");
+    } finally {
+      kube.clearFaults();
+      if (leader == node) {
+        node = other; // the class's node for the tests after this one
+      } else if (leader == null) {
+        other.close();
+      }
+    }
+  }
+
+  private static String status(JsonNode run) {
+    return run.get("status").asText();
+  }
+
   private static void sleep(long millis) {
     try {
       Thread.sleep(millis);

@@ -1,15 +1,15 @@
-package io.nightshift.store;
+package io.nightshift.run;
 
 import java.time.Instant;
 
-/** A row of the runs table. */
+/** A run as stored: a row of the runs table. */
 public record RunRow(
     String id,
     String namespace,
     String workflow,
     long seq,
-    String trigger,
-    String status,
+    Trigger trigger,
+    RunStatus status,
     String reason,
     String message,
     Instant scheduledTime,

@@ -1,4 +1,4 @@
-package io.nightshift.store;
+package io.nightshift.run;
 
 /** An engine write refused because the writer no longer holds the lease it was granted. */
 public class NotLeaderException extends RuntimeException {

@@ -1,0 +1,50 @@
+package io.nightshift;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The packages depend on each other only as docs/architecture.md draws it. */
+class LayeringTest {
+
+  private static JavaClasses classes;
+
+  @BeforeAll
+  static void importMain() {
+    // The compiled main classes only: scanning the whole classpath for the package takes seconds.
+    classes = new ClassFileImporter().importPath(Path.of("target", "classes"));
+  }
+
+  @Test
+  void the_engine_speaks_to_its_run_store_and_never_to_jdbc() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.nightshift.engine..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("java.sql..")
+        .because("the engine speaks to RunStore in domain terms; SQL stays in store")
+        .check(classes);
+  }
+
+  @Test
+  void the_run_domain_depends_on_no_other_package_of_ours() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.nightshift.run..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.nightshift.api..",
+            "io.nightshift.engine..",
+            "io.nightshift.store..",
+            "io.nightshift.schedule..",
+            "io.nightshift.executor..",
+            "io.nightshift.metrics..")
+        .check(classes);
+  }
+}

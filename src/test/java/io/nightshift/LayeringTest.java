@@ -32,6 +32,42 @@ class LayeringTest {
   }
 
   @Test
+  void the_api_reaches_the_store_only_through_the_ports_of_its_domains() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.nightshift.api..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.nightshift.store..")
+        .because("controllers speak to services and ports (RunStore, WorkflowStore, TokenStore…)")
+        .check(classes);
+  }
+
+  @Test
+  void metrics_do_not_depend_on_the_store() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.nightshift.metrics..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.nightshift.store..")
+        .because("the store writes metrics with its changes, so the dependency runs one way")
+        .check(classes);
+  }
+
+  @Test
+  void workflow_definitions_are_stored_through_their_port() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.nightshift.workflow..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.nightshift.store..")
+        .because("WorkflowService speaks to WorkflowStore, which the store implements")
+        .check(classes);
+  }
+
+  @Test
   void the_run_domain_depends_on_no_other_package_of_ours() {
     noClasses()
         .that()

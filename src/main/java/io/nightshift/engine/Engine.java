@@ -8,7 +8,6 @@ import io.micronaut.context.annotation.Context;
 import io.nightshift.cluster.LeaderElector;
 import io.nightshift.executor.Executor;
 import io.nightshift.metrics.Metrics;
-import io.nightshift.run.Attempt;
 import io.nightshift.run.Change;
 import io.nightshift.run.Fence;
 import io.nightshift.run.NotLeaderException;
@@ -36,11 +35,11 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -78,6 +77,19 @@ public class Engine {
   private final Timer passTimer;
   private ScheduledExecutorService loop;
   private Instant nextHistoryCollection = Instant.MIN;
+
+  /** The history collection's thread, and what the last one under this leadership covered. */
+  private final ExecutorService history =
+      Executors.newSingleThreadExecutor(
+          runnable -> {
+            Thread thread = new Thread(runnable, "nightshift-history");
+            thread.setDaemon(true);
+            return thread;
+          });
+
+  private final AtomicBoolean historyRunning = new AtomicBoolean();
+  private volatile long historyToken = -1;
+  private volatile Instant historyCollectedBefore = Instant.EPOCH;
   private final AtomicBoolean wakeRequested = new AtomicBoolean();
   private final Queue<Ended> ended = new ConcurrentLinkedQueue<>();
   private final Queue<Accepted> accepted = new ConcurrentLinkedQueue<>();
@@ -132,6 +144,7 @@ public class Engine {
   @PreDestroy
   void stop() throws InterruptedException {
     loop.shutdownNow();
+    history.shutdownNow();
     loop.awaitTermination(10, TimeUnit.SECONDS);
   }
 
@@ -184,32 +197,35 @@ public class Engine {
       return;
     }
     Instant now = now();
-    if (!now.isBefore(nextHistoryCollection)) {
+    if (!now.isBefore(nextHistoryCollection) && historyRunning.compareAndSet(false, true)) {
       nextHistoryCollection = now.plus(HISTORY_GRACE.dividedBy(2));
-      for (RunStore.WorkflowName workflow : runs.workflowsWithEndedRuns()) {
-        collectHistory(workflow.namespace(), workflow.name(), token);
-      }
+      history.execute(() -> collectHistory(token, now));
     }
   }
 
-  /** Deletes the workflow's runs beyond its history limits, with what their steps left. */
-  private void collectHistory(String namespace, String name, long token) {
-    Optional<Workflow> workflow = workflows.find(namespace, name);
-    if (workflow.isEmpty()) {
-      return;
-    }
-    List<Attempt> deleted =
-        runs.deleteBeyondLimits(
-            fence(token),
-            namespace,
-            name,
-            workflow.get().spec().successfulRunsHistoryLimit(),
-            workflow.get().spec().failedRunsHistoryLimit(),
-            now().minus(HISTORY_GRACE));
-    for (Attempt attempt : deleted) {
-      JobNames.upTo(attempt)
-          .forEach(
-              job -> effects.submit(namespace + "/" + job, () -> executor.delete(namespace, job)));
+  /**
+   * Deletes the runs beyond their workflows' history limits, with what their steps left, in one
+   * statement over the workflows with a run ended since the last collection could still keep it
+   * (all of them at a leader's first): on its own thread, so that no pass waits for it.
+   */
+  private void collectHistory(long token, Instant now) {
+    try {
+      Instant endedBefore = now.minus(HISTORY_GRACE);
+      Instant endedSince = token == historyToken ? historyCollectedBefore : Instant.EPOCH;
+      List<RunStore.Leftover> deleted = runs.collectHistory(fence(token), endedSince, endedBefore);
+      historyToken = token;
+      historyCollectedBefore = endedBefore;
+      for (RunStore.Leftover leftover : deleted) {
+        String namespace = leftover.namespace();
+        JobNames.upTo(leftover.attempt())
+            .forEach(
+                job ->
+                    effects.submit(namespace + "/" + job, () -> executor.delete(namespace, job)));
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("History collection failed: {}", e.toString());
+    } finally {
+      historyRunning.set(false);
     }
   }
 
@@ -635,7 +651,8 @@ public class Engine {
     env.put("NIGHTSHIFT_STEP", stepName);
     env.put("NIGHTSHIFT_SCHEDULED_TIME", run.scheduledTime().toString());
     env.put("NIGHTSHIFT_ATTEMPT", Integer.toString(attempt));
-    return new Executor.Launch(jobName, run.id(), run.namespace(), step, env);
+    // Admitted now: launch lag runs from here, on the clock the executors measure with.
+    return new Executor.Launch(jobName, run.id(), run.namespace(), step, env, clock.instant());
   }
 
   private static Map<String, String> parameters(RunRow run) {

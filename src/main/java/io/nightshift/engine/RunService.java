@@ -1,7 +1,9 @@
 package io.nightshift.engine;
 
 import io.nightshift.run.RunRow;
+import io.nightshift.run.RunStatus;
 import io.nightshift.run.StepRow;
+import io.nightshift.run.Trigger;
 import io.nightshift.store.RunCreation;
 import io.nightshift.store.RunCreation.NewRunRequest;
 import io.nightshift.store.RunRepository;
@@ -121,9 +123,9 @@ public class RunService {
                 name,
                 UUID.fromString(workflow.metadata().uid()),
                 workflow.metadata().generation(),
-                "manual",
+                Trigger.MANUAL,
                 now,
-                "Pending",
+                RunStatus.PENDING,
                 codec.writeJson(parameters),
                 key.orElse(null),
                 now));
@@ -222,9 +224,9 @@ public class RunService {
                   name,
                   uid,
                   workflow.metadata().generation(),
-                  "backfill",
+                  Trigger.BACKFILL,
                   time,
-                  "Pending",
+                  RunStatus.PENDING,
                   parameters,
                   null,
                   workflows.now()))

@@ -122,7 +122,7 @@ public final class MetricsStore {
                       "trigger",
                       trigger,
                       "status",
-                      "Missed"),
+                      RunStatus.MISSED.spelling()),
                   count));
           rows.add(
               new Row(

@@ -21,12 +21,6 @@ public interface RunStore {
     return stepsOf(List.of(runId)).getOrDefault(runId, List.of());
   }
 
-  /** A workflow by namespace and name. */
-  record WorkflowName(String namespace, String name) {}
-
-  /** Every workflow that has ended runs. */
-  List<WorkflowName> workflowsWithEndedRuns();
-
   /** The attempts of every run of a workflow: what its Jobs and processes are named. */
   List<Attempt> attemptsOf(String namespace, String workflow);
 
@@ -37,16 +31,15 @@ public interface RunStore {
    */
   void write(Fence fence, List<Change> changes);
 
+  /** A step attempt of a deleted run, with its namespace: what its Job or process is named. */
+  record Leftover(String namespace, Attempt attempt) {}
+
   /**
-   * Deletes a workflow's ended runs beyond its history limits, newest kept and none ended at or
-   * after {@code endedBefore}, if {@code fence} still holds; returns the attempts of the deleted
-   * runs, for their resources.
+   * Deletes, in one statement, the ended runs beyond their workflows' history limits (Succeeded
+   * past {@code successfulRunsHistoryLimit}, the others past {@code failedRunsHistoryLimit}, newest
+   * kept, none ended at or after {@code endedBefore}), looking only at the workflows that have a
+   * run ended at or after {@code endedSince}, if {@code fence} still holds. Returns the attempts of
+   * the deleted runs, for their resources.
    */
-  List<Attempt> deleteBeyondLimits(
-      Fence fence,
-      String namespace,
-      String workflow,
-      int succeededLimit,
-      int otherLimit,
-      Instant endedBefore);
+  List<Leftover> collectHistory(Fence fence, Instant endedSince, Instant endedBefore);
 }

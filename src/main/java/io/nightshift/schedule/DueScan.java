@@ -1,5 +1,6 @@
 package io.nightshift.schedule;
 
+import io.nightshift.run.RunStatus;
 import io.nightshift.store.ScheduleRepository;
 import io.nightshift.store.ScheduleRepository.Fence;
 import io.nightshift.store.ScheduleRepository.Fire;
@@ -46,7 +47,7 @@ public class DueScan {
     String of(String namespace, String workflow, Instant scheduledTime);
 
     /** The engine admits the run on its next pass. */
-    InitialStatus PENDING = (namespace, workflow, scheduledTime) -> "Pending";
+    InitialStatus PENDING = (namespace, workflow, scheduledTime) -> RunStatus.PENDING.spelling();
   }
 
   /** What a scan did: schedules fired, runs recorded (of which Missed), in how many batches. */
@@ -161,13 +162,16 @@ public class DueScan {
           row.namespace(), row.name(), cron.nextAfter(now, zone).orElse(null), List.of());
     }
     List<PlannedRun> runs = new ArrayList<>();
-    decision.get().missed().forEach(time -> runs.add(new PlannedRun(time, "Missed")));
+    decision
+        .get()
+        .missed()
+        .forEach(time -> runs.add(new PlannedRun(time, RunStatus.MISSED.spelling())));
     Instant scheduled = decision.get().scheduledTime();
     runs.add(
         new PlannedRun(
             scheduled,
             decision.get().tooLate()
-                ? "Missed"
+                ? RunStatus.MISSED.spelling()
                 : status.of(row.namespace(), row.name(), scheduled)));
     return new Fire(
         row.namespace(), row.name(), cron.nextAfter(scheduled, zone).orElse(null), runs);

@@ -1,6 +1,8 @@
 package io.nightshift.store;
 
 import io.nightshift.metrics.MetricsStore;
+import io.nightshift.run.RunStatus;
+import io.nightshift.run.Trigger;
 import jakarta.inject.Singleton;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -38,9 +40,9 @@ public class RunCreation {
       String workflow,
       UUID workflowUid,
       long generation,
-      String trigger,
+      Trigger trigger,
       Instant scheduledTime,
-      String status,
+      RunStatus status,
       String parametersJson,
       String idempotencyKey,
       Instant now) {}
@@ -84,8 +86,8 @@ public class RunCreation {
             statement.setString(2, request.namespace());
             statement.setString(3, request.workflow());
             statement.setLong(4, seq);
-            statement.setString(5, request.trigger());
-            statement.setString(6, request.status());
+            statement.setString(5, request.trigger().spelling());
+            statement.setString(6, request.status().spelling());
             statement.setTimestamp(7, Jdbc.timestamp(request.scheduledTime()));
             statement.setTimestamp(8, Jdbc.timestamp(request.now()));
             statement.setString(9, request.parametersJson());
@@ -97,13 +99,13 @@ public class RunCreation {
               return Optional.empty();
             }
           }
-          if ("Missed".equals(request.status())) {
+          if (request.status() == RunStatus.MISSED) {
             MetricsStore.runEnded(
                 connection,
                 request.namespace(),
                 request.workflow(),
-                request.trigger(),
-                request.status(),
+                request.trigger().spelling(),
+                request.status().spelling(),
                 null,
                 null,
                 null);

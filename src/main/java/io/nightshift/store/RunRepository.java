@@ -63,24 +63,6 @@ public class RunRepository implements RunStore {
                 .findFirst());
   }
 
-  @Override
-  public List<WorkflowName> workflowsWithEndedRuns() {
-    return jdbc.inTransaction(
-        connection -> {
-          try (PreparedStatement statement =
-                  connection.prepareStatement(
-                      "SELECT DISTINCT namespace, workflow FROM runs WHERE status NOT IN"
-                          + " ('Pending', 'Running')");
-              ResultSet result = statement.executeQuery()) {
-            List<WorkflowName> workflows = new ArrayList<>();
-            while (result.next()) {
-              workflows.add(new WorkflowName(result.getString(1), result.getString(2)));
-            }
-            return workflows;
-          }
-        });
-  }
-
   /** Reads (workflow, seq, step, attempt) rows. */
   private static List<Attempt> attempts(PreparedStatement statement) throws SQLException {
     List<Attempt> attempts = new ArrayList<>();
@@ -110,57 +92,16 @@ public class RunRepository implements RunStore {
         });
   }
 
-  /**
-   * Deletes a workflow's ended runs beyond its history limits, newest kept: Succeeded runs past
-   * {@code succeededLimit}, the others (Failed, Cancelled, Skipped, Missed) past {@code
-   * otherLimit}. Returns the step attempts of the deleted runs, for their resources.
-   */
   @Override
-  public List<Attempt> deleteBeyondLimits(
-      Fence fence,
-      String namespace,
-      String workflow,
-      int succeededLimit,
-      int otherLimit,
-      Instant endedBefore) {
-    List<Attempt> deleted = new ArrayList<>();
+  public List<Leftover> collectHistory(Fence fence, Instant endedSince, Instant endedBefore) {
+    List<Leftover> deleted = new ArrayList<>();
     fenced(
         fence.node(),
         fence.token(),
         connection ->
             deleted.addAll(
-                deleteBeyondLimits(
-                    connection, namespace, workflow, succeededLimit, otherLimit, endedBefore)));
+                ScheduleRepository.deleteBeyondLimits(connection, endedSince, endedBefore)));
     return deleted;
-  }
-
-  private static List<Attempt> deleteBeyondLimits(
-      Connection connection,
-      String namespace,
-      String workflow,
-      int succeededLimit,
-      int otherLimit,
-      Instant endedBefore)
-      throws SQLException {
-    try (PreparedStatement statement =
-        connection.prepareStatement(
-            "WITH ranked AS (SELECT id, status, finished_at, row_number() OVER (PARTITION BY"
-                + " status = 'Succeeded' ORDER BY seq DESC) AS n FROM runs WHERE namespace = ? AND"
-                + " workflow = ? AND status NOT IN ('Pending', 'Running')),"
-                + " doomed AS (SELECT id FROM ranked WHERE ((status = 'Succeeded' AND n > ?) OR"
-                + " (status <> 'Succeeded' AND n > ?)) AND coalesce(finished_at, '-infinity') < ?),"
-                + " attempts AS (SELECT r.workflow, r.seq, s.name, s.attempt FROM run_steps s JOIN"
-                + " runs r ON r.id = s.run_id WHERE s.run_id IN (SELECT id FROM doomed) AND"
-                + " s.attempt > 0),"
-                + " deleted AS (DELETE FROM runs WHERE id IN (SELECT id FROM doomed))"
-                + " SELECT workflow, seq, name, attempt FROM attempts")) {
-      statement.setString(1, namespace);
-      statement.setString(2, workflow);
-      statement.setInt(3, succeededLimit);
-      statement.setInt(4, otherLimit);
-      statement.setTimestamp(5, Jdbc.timestamp(endedBefore));
-      return attempts(statement);
-    }
   }
 
   /**

@@ -3,6 +3,9 @@ package io.nightshift.store;
 import io.nightshift.metrics.MetricsStore;
 import io.nightshift.run.Attempt;
 import io.nightshift.run.NotLeaderException;
+import io.nightshift.run.RunStatus;
+import io.nightshift.run.RunStore.Leftover;
+import io.nightshift.run.Trigger;
 import jakarta.inject.Singleton;
 import java.sql.Array;
 import java.sql.Connection;
@@ -79,9 +82,6 @@ public class ScheduleRepository {
    * how many of those were Missed.
    */
   public record Batch(int schedules, int runs, int missed) {}
-
-  /** A step attempt of a run deleted by {@link #deleteBeyondLimits}, with its namespace. */
-  public record DeletedAttempt(String namespace, Attempt attempt) {}
 
   /** The schedule of a workflow, locked, in the transaction this thread is in. */
   public Optional<ScheduleRow> findForUpdate(String namespace, String name) {
@@ -391,17 +391,17 @@ public class ScheduleRepository {
       try (ResultSet result = statement.executeQuery()) {
         while (result.next()) {
           inserted++;
-          if ("Running".equals(result.getString(3))) {
+          if (RunStatus.RUNNING.spelling().equals(result.getString(3))) {
             admitted.add(result.getString(4));
           }
-          if ("Missed".equals(result.getString(3))) {
+          if (RunStatus.MISSED.spelling().equals(result.getString(3))) {
             missed.merge(List.of(result.getString(1), result.getString(2)), 1, Integer::sum);
           }
         }
       }
     }
     insertSteps(connection, admitted);
-    MetricsStore.runsMissed(connection, "schedule", missed);
+    MetricsStore.runsMissed(connection, Trigger.SCHEDULE.spelling(), missed);
     return new Batch(0, inserted, missed.values().stream().mapToInt(Integer::intValue).sum());
   }
 
@@ -430,13 +430,50 @@ public class ScheduleRepository {
    *
    * @param namespaces with {@code names}, the workflows, pairwise
    */
-  public static List<DeletedAttempt> deleteBeyondLimits(
+  public static List<Leftover> deleteBeyondLimits(
       Connection connection, String[] namespaces, String[] names, Instant endedBefore)
+      throws SQLException {
+    return deleteBeyondLimits(
+        connection,
+        "SELECT DISTINCT * FROM unnest(?::text[], ?::text[]) AS k(namespace, name)",
+        statement -> {
+          statement.setArray(1, connection.createArrayOf("text", namespaces));
+          statement.setArray(2, connection.createArrayOf("text", names));
+          return 3;
+        },
+        endedBefore);
+  }
+
+  /**
+   * As {@link #deleteBeyondLimits(Connection, String[], String[], Instant)}, for the workflows that
+   * have a run ended at or after {@code endedSince}: those whose history may have grown.
+   */
+  public static List<Leftover> deleteBeyondLimits(
+      Connection connection, Instant endedSince, Instant endedBefore) throws SQLException {
+    return deleteBeyondLimits(
+        connection,
+        "SELECT DISTINCT namespace, workflow AS name FROM runs WHERE finished_at >= ?",
+        statement -> {
+          statement.setTimestamp(1, Jdbc.timestamp(endedSince));
+          return 2;
+        },
+        endedBefore);
+  }
+
+  /** Sets the parameters of a statement's keys; returns the index of the next parameter. */
+  @FunctionalInterface
+  private interface KeyParameters {
+    int set(PreparedStatement statement) throws SQLException;
+  }
+
+  private static List<Leftover> deleteBeyondLimits(
+      Connection connection, String keys, KeyParameters keyParameters, Instant endedBefore)
       throws SQLException {
     try (PreparedStatement statement =
         connection.prepareStatement(
-            "WITH keys AS (SELECT DISTINCT * FROM unnest(?::text[], ?::text[]) AS k(namespace,"
-                + " name)),"
+            "WITH keys AS ("
+                + keys
+                + "),"
                 + " ranked AS (SELECT r.id, r.status, r.finished_at, s.successful_history_limit,"
                 + " s.failed_history_limit, row_number() OVER (PARTITION BY r.namespace,"
                 + " r.workflow, r.status = 'Succeeded' ORDER BY r.seq DESC) AS n"
@@ -451,14 +488,12 @@ public class ScheduleRepository {
                 + " WHERE s.run_id IN (SELECT id FROM doomed) AND s.attempt > 0),"
                 + " deleted AS (DELETE FROM runs WHERE id IN (SELECT id FROM doomed))"
                 + " SELECT namespace, workflow, seq, name, attempt FROM attempts")) {
-      statement.setArray(1, connection.createArrayOf("text", namespaces));
-      statement.setArray(2, connection.createArrayOf("text", names));
-      statement.setTimestamp(3, Jdbc.timestamp(endedBefore));
-      List<DeletedAttempt> attempts = new ArrayList<>();
+      statement.setTimestamp(keyParameters.set(statement), Jdbc.timestamp(endedBefore));
+      List<Leftover> attempts = new ArrayList<>();
       try (ResultSet result = statement.executeQuery()) {
         while (result.next()) {
           attempts.add(
-              new DeletedAttempt(
+              new Leftover(
                   result.getString(1),
                   new Attempt(
                       result.getString(2),

@@ -2,6 +2,7 @@ package io.nightshift.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nightshift.run.RunStore;
 import io.nightshift.testsupport.PostgresFixture;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -82,7 +83,7 @@ class HistoryCleanupIT {
     run("b", 3, "Cancelled", LONG_AGO);
     run("untouched", 1, "Failed", LONG_AGO);
 
-    List<ScheduleRepository.DeletedAttempt> deleted;
+    List<RunStore.Leftover> deleted;
     try (Connection connection = dataSource.getConnection()) {
       deleted =
           ScheduleRepository.deleteBeyondLimits(

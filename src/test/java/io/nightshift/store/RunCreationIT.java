@@ -2,6 +2,8 @@ package io.nightshift.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nightshift.run.RunStatus;
+import io.nightshift.run.Trigger;
 import io.nightshift.testsupport.PostgresFixture;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -58,13 +60,13 @@ class RunCreationIT {
     }
   }
 
-  private RunCreation.NewRunRequest request(String trigger, Instant scheduledTime) {
+  private RunCreation.NewRunRequest request(Trigger trigger, Instant scheduledTime) {
     return new RunCreation.NewRunRequest(
-        "data", "nightly", uid, 1, trigger, scheduledTime, "Pending", "{}", null, NOW);
+        "data", "nightly", uid, 1, trigger, scheduledTime, RunStatus.PENDING, "{}", null, NOW);
   }
 
   private Optional<RunCreation.NewRun> fire(RunCreation creation, Instant scheduledTime) {
-    return creation.create(request("schedule", scheduledTime));
+    return creation.create(request(Trigger.SCHEDULE, scheduledTime));
   }
 
   @Test
@@ -81,8 +83,8 @@ class RunCreationIT {
 
   @Test
   void manual_runs_at_the_same_instant_are_two_runs() {
-    assertThat(runs.create(request("manual", TWO_AM))).isPresent();
-    assertThat(runs.create(request("manual", TWO_AM))).isPresent();
+    assertThat(runs.create(request(Trigger.MANUAL, TWO_AM))).isPresent();
+    assertThat(runs.create(request(Trigger.MANUAL, TWO_AM))).isPresent();
   }
 
   @Test
@@ -90,7 +92,16 @@ class RunCreationIT {
     assertThat(
             runs.create(
                 new RunCreation.NewRunRequest(
-                    "data", "gone", uid, 1, "schedule", TWO_AM, "Pending", "{}", null, NOW)))
+                    "data",
+                    "gone",
+                    uid,
+                    1,
+                    Trigger.SCHEDULE,
+                    TWO_AM,
+                    RunStatus.PENDING,
+                    "{}",
+                    null,
+                    NOW)))
         .isEmpty();
   }
 

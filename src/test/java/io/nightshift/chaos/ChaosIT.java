@@ -427,12 +427,7 @@ class ChaosIT {
   }
 
   private long count(String sql) throws Exception {
-    try (Connection connection = database.connect();
-        Statement statement = connection.createStatement();
-        ResultSet result = statement.executeQuery(sql)) {
-      result.next();
-      return result.getLong(1);
-    }
+    return database.count(sql);
   }
 
   private String rows(String sql) throws Exception {

@@ -9,7 +9,6 @@ import io.nightshift.store.ScheduleRepository;
 import io.nightshift.testsupport.PostgresFixture;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -253,18 +252,10 @@ class DueScanIT {
   }
 
   private void execute(String sql) throws Exception {
-    try (Connection connection = dataSource.getConnection();
-        PreparedStatement statement = connection.prepareStatement(sql)) {
-      statement.execute();
-    }
+    database.execute(sql);
   }
 
   private long count(String sql) throws Exception {
-    try (Connection connection = dataSource.getConnection();
-        PreparedStatement statement = connection.prepareStatement(sql);
-        ResultSet result = statement.executeQuery()) {
-      result.next();
-      return result.getLong(1);
-    }
+    return database.count(sql);
   }
 }

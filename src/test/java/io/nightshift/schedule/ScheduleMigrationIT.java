@@ -3,6 +3,7 @@ package io.nightshift.schedule;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nightshift.run.RunRow;
+import io.nightshift.run.RunStatus;
 import io.nightshift.store.RunRepository;
 import io.nightshift.store.ScheduleRepository;
 import io.nightshift.testsupport.PostgresFixture;
@@ -136,7 +137,7 @@ class ScheduleMigrationIT {
     RunRow run = new RunRepository(dataSource).history("data", "nightly", null, null, 10).get(0);
     assertThat(run.seq()).isEqualTo(42);
     assertThat(run.scheduledTime()).isEqualTo(NEXT);
-    assertThat(run.status()).isEqualTo("Pending");
+    assertThat(run.status()).isEqualTo(RunStatus.PENDING);
     assertThat(run.parameters()).isEqualTo("{\"days\": \"30\"}");
     assertThat(run.definition()).isEqualTo(DEFINITION.formatted("nightly", "0 4 * * *", false));
     try (Connection connection = dataSource.getConnection()) {

@@ -74,12 +74,7 @@ class ScheduleSyncIT {
   }
 
   private static long count(String sql) throws Exception {
-    try (Connection connection = database.connect();
-        PreparedStatement statement = connection.prepareStatement(sql);
-        ResultSet result = statement.executeQuery()) {
-      result.next();
-      return result.getLong(1);
-    }
+    return database.count(sql);
   }
 
   @Test

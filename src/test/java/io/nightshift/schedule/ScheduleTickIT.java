@@ -8,7 +8,6 @@ import io.nightshift.testsupport.NightshiftNode;
 import io.nightshift.testsupport.PostgresFixture;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -108,11 +107,6 @@ class ScheduleTickIT {
   }
 
   private long count(String sql) throws Exception {
-    try (Connection connection = database.connect();
-        PreparedStatement statement = connection.prepareStatement(sql);
-        ResultSet result = statement.executeQuery()) {
-      result.next();
-      return result.getLong(1);
-    }
+    return database.count(sql);
   }
 }

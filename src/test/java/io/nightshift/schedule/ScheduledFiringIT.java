@@ -7,9 +7,6 @@ import io.nightshift.testsupport.Definitions;
 import io.nightshift.testsupport.NightshiftNode;
 import io.nightshift.testsupport.PostgresFixture;
 import io.nightshift.testsupport.Scrape;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -122,11 +119,6 @@ class ScheduledFiringIT {
   }
 
   private static long count(PostgresFixture.Database database, String sql) throws Exception {
-    try (Connection connection = database.connect();
-        Statement statement = connection.createStatement();
-        ResultSet result = statement.executeQuery(sql)) {
-      result.next();
-      return result.getLong(1);
-    }
+    return database.count(sql);
   }
 }

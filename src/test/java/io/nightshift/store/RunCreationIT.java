@@ -6,8 +6,6 @@ import io.nightshift.run.RunStatus;
 import io.nightshift.run.Trigger;
 import io.nightshift.testsupport.PostgresFixture;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -180,11 +178,6 @@ class RunCreationIT {
   }
 
   private long count(String sql) throws Exception {
-    try (Connection connection = dataSource.getConnection();
-        PreparedStatement statement = connection.prepareStatement(sql);
-        ResultSet result = statement.executeQuery()) {
-      result.next();
-      return result.getLong(1);
-    }
+    return database.count(sql);
   }
 }

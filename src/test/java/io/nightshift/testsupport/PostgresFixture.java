@@ -33,6 +33,24 @@ public final class PostgresFixture {
       return DriverManager.getConnection(url, username, password);
     }
 
+    /** The first column of the first row of {@code sql}, as a number: a count, a max. */
+    public long count(String sql) throws SQLException {
+      try (Connection connection = connect();
+          java.sql.Statement statement = connection.createStatement();
+          java.sql.ResultSet result = statement.executeQuery(sql)) {
+        result.next();
+        return result.getLong(1);
+      }
+    }
+
+    /** Runs one statement. */
+    public void execute(String sql) throws SQLException {
+      try (Connection connection = connect();
+          java.sql.Statement statement = connection.createStatement()) {
+        statement.execute(sql);
+      }
+    }
+
     /** A plain DataSource on this database with Nightshift's schema migrated, without a node. */
     public DataSource migratedDataSource() {
       PGSimpleDataSource dataSource = new PGSimpleDataSource();

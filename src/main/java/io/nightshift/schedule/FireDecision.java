@@ -10,13 +10,13 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What one fire of a workflow's trigger means, decided from the schedule alone: which scheduled
+ * What one fire of a workflow's schedule means, decided from the schedule alone: which scheduled
  * time it stands for, and whether that time is too late to run.
  *
- * <p>A fire normally stands for its own scheduled time. After downtime Quartz fires a misfired
- * trigger once, late; that fire stands for the latest scheduled time not after it. The older ones
- * are recorded as Missed and never run, so a cluster back from a long outage starts at most one
- * catch-up run, not a storm.
+ * <p>A fire normally stands for its own scheduled time. After downtime the due scan fires a
+ * schedule once, late, from its stored next fire time; that fire stands for the latest scheduled
+ * time not after the scan. The older ones are recorded as Missed and never run, so a cluster back
+ * from a long outage starts at most one catch-up run, not a storm.
  */
 public record FireDecision(Instant scheduledTime, boolean tooLate, List<Instant> missed) {
 
@@ -27,8 +27,8 @@ public record FireDecision(Instant scheduledTime, boolean tooLate, List<Instant>
   private static final int MAX_STEPS = 600_000;
 
   /**
-   * @param after the previous fire of the trigger, or its start; scheduled times after it count
-   * @param firedAt when Quartz fired: its scheduled fire time
+   * @param after just before the schedule's stored next fire time; scheduled times after it count
+   * @param firedAt when the due scan fired it
    * @param startingDeadline how late a run may start; null for no limit
    */
   public static Optional<FireDecision> decide(

@@ -26,11 +26,6 @@ public interface Executor extends AutoCloseable {
       Map<String, String> env,
       Instant admitted) {
 
-    /** An attempt admitted now. */
-    public Launch(String name, String runId, String namespace, Step step, Map<String, String> env) {
-      this(name, runId, namespace, step, env, Instant.now());
-    }
-
     /** The workflow the attempt belongs to, as its injected {@code NIGHTSHIFT_WORKFLOW} says. */
     public String workflow() {
       return env.get("NIGHTSHIFT_WORKFLOW");

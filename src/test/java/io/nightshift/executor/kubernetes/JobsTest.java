@@ -12,6 +12,7 @@ import io.nightshift.workflow.DefinitionCodec;
 import io.nightshift.workflow.Step;
 import io.nightshift.workflow.Workflow;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,7 +43,13 @@ class JobsTest {
     env.put("NIGHTSHIFT_STEP", step.name());
     env.put("NIGHTSHIFT_SCHEDULED_TIME", "2026-11-23T02:00:00Z");
     env.put("NIGHTSHIFT_ATTEMPT", "2");
-    return new Executor.Launch("nightly-4-" + step.name() + "-2", "01RUN", "data", step, env);
+    return new Executor.Launch(
+        "nightly-4-" + step.name() + "-2",
+        "01RUN",
+        "data",
+        step,
+        env,
+        Instant.parse("2026-11-23T02:00:01Z"));
   }
 
   private static Map<String, String> env(V1Container container) {

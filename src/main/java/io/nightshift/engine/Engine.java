@@ -12,6 +12,7 @@ import io.nightshift.run.Change;
 import io.nightshift.run.Fence;
 import io.nightshift.run.NotLeaderException;
 import io.nightshift.run.RunRow;
+import io.nightshift.run.RunSignals;
 import io.nightshift.run.RunStatus;
 import io.nightshift.run.RunStore;
 import io.nightshift.run.StepRow;
@@ -67,6 +68,8 @@ public class Engine {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final RunStore runs;
+  private final RunSignals signals;
+  private final ActiveView view;
   private final WorkflowService workflows;
   private final LeaderElector elector;
   private final Executor executor;
@@ -107,6 +110,7 @@ public class Engine {
 
   public Engine(
       RunStore runs,
+      RunSignals signals,
       WorkflowService workflows,
       LeaderElector elector,
       Executor executor,
@@ -116,6 +120,8 @@ public class Engine {
       Clock clock,
       MeterRegistry registry) {
     this.runs = runs;
+    this.signals = signals;
+    this.view = new ActiveView(runs, config.resync());
     this.workflows = workflows;
     this.elector = elector;
     this.executor = executor;
@@ -135,6 +141,15 @@ public class Engine {
               thread.setDaemon(true);
               return thread;
             });
+    signals.subscribe(
+        ids -> {
+          view.touched(ids);
+          wake();
+        },
+        () -> {
+          view.invalidate();
+          wake();
+        });
     if (config.loop()) {
       long period = config.interval().toMillis();
       loop.scheduleWithFixedDelay(this::tickSafely, period, period, TimeUnit.MILLISECONDS);
@@ -177,10 +192,10 @@ public class Engine {
     }
     try {
       writeEnded(token);
-      List<RunRow> all = runs.active();
-      Set<String> ids = all.stream().map(RunRow::id).collect(Collectors.toSet());
-      Map<String, List<StepRow>> steps = runs.stepsOf(ids);
-      definitions.keySet().retainAll(ids);
+      ActiveView.Snapshot snapshot = view.refresh(token, now());
+      List<RunRow> all = snapshot.runs();
+      Map<String, List<StepRow>> steps = snapshot.steps();
+      definitions.keySet().retainAll(all.stream().map(RunRow::id).collect(Collectors.toSet()));
       ActiveRuns active = new ActiveRuns(all);
       Batch batch = new Batch(token, new Ready(running(all, steps)));
       for (RunRow run : all) {
@@ -226,6 +241,16 @@ public class Engine {
       LOG.warn("History collection failed: {}", e.toString());
     } finally {
       historyRunning.set(false);
+    }
+  }
+
+  /** Writes fenced, and has the view read the runs written to again. */
+  private void writeFenced(long token, List<Change> changes) {
+    try {
+      runs.write(fence(token), changes);
+    } finally {
+      // Even when the write failed: what was written before the failure is not known here.
+      view.wrote(changes);
     }
   }
 
@@ -697,8 +722,12 @@ public class Engine {
    */
   private void stepEnded(String runId, String step, String jobName, Executor.Result result) {
     ended.add(new Ended(runId, step, jobName, result, now()));
-    // Move on now rather than at the next interval: a chain should not wait a tick per step. Many
-    // steps ending at once ask for one extra pass, not one each.
+    // Move on now rather than at the next interval: a chain should not wait a tick per step.
+    wake();
+  }
+
+  /** Asks for a pass now; many asking at once get one extra pass, not one each. */
+  private void wake() {
     if (config.loop() && !loop.isShutdown() && wakeRequested.compareAndSet(false, true)) {
       loop.execute(
           () -> {
@@ -744,7 +773,7 @@ public class Engine {
               end.result().message()));
     }
     try {
-      runs.write(fence(token), changes);
+      writeFenced(token, changes);
     } catch (RuntimeException e) {
       // Facts still: written by the next pass, or read again on adoption.
       accepted.addAll(acks);
@@ -780,7 +809,7 @@ public class Engine {
       }
     }
     changes.add(new Change.RunUpdated(runId, status, reason, message, null, now));
-    runs.write(fence(batch.token), changes);
+    writeFenced(batch.token, changes);
     batch.ready.ended.add(runId);
     batch.ready.release(
         namespace,
@@ -836,7 +865,7 @@ public class Engine {
         List<Change> pending = List.copyOf(writes);
         writes.clear();
         groups = 0;
-        runs.write(fence(token), pending);
+        writeFenced(token, pending);
       }
       List<Runnable> actions = List.copyOf(then);
       then.clear();

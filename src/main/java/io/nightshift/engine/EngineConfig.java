@@ -29,13 +29,17 @@ import java.util.Optional;
  *     -} unambiguously.
  * @param loop whether a thread runs a pass every {@code interval} and as soon as a step ends (the
  *     default); tests that drive the engine themselves set it false and call {@link Engine#tick()}
+ * @param resync how often the leader reads every active run again although its own writes and the
+ *     other nodes' signals keep its view of them current: a safety net, as an informer's relist is.
+ *     At least one second.
  */
 @ConfigurationProperties("nightshift.engine")
 public record EngineConfig(
     @Bindable(defaultValue = "250ms") Duration interval,
     @Bindable(defaultValue = "500") int maxRunningSteps,
     @Nullable List<String> namespaceQuotas,
-    @Bindable(defaultValue = "true") boolean loop) {
+    @Bindable(defaultValue = "true") boolean loop,
+    @Bindable(defaultValue = "5m") Duration resync) {
 
   public EngineConfig {
     namespaceQuotas = namespaceQuotas == null ? List.of() : List.copyOf(namespaceQuotas);
@@ -43,6 +47,9 @@ public record EngineConfig(
     if (maxRunningSteps < 1) {
       violations.add(
           "nightshift.engine.max-running-steps must be at least 1, was " + maxRunningSteps);
+    }
+    if (resync.compareTo(Duration.ofSeconds(1)) < 0) {
+      violations.add("nightshift.engine.resync must be at least 1s, was " + resync);
     }
     parse(namespaceQuotas, violations);
     if (!violations.isEmpty()) {

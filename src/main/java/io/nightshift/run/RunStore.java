@@ -14,6 +14,13 @@ public interface RunStore {
   /** Runs not yet ended, oldest first: what the engine looks after. */
   List<RunRow> active();
 
+  /**
+   * These runs as they are now, whatever their status; those that no longer exist are absent. With
+   * {@code definitions} false each row's definition is null: for runs whose definition the caller
+   * has already.
+   */
+  List<RunRow> runs(Collection<String> ids, boolean definitions);
+
   /** The steps of each of these runs, in their order of definition. */
   Map<String, List<StepRow>> stepsOf(Collection<String> runIds);
 

@@ -7,6 +7,7 @@ import jakarta.inject.Singleton;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -98,6 +99,9 @@ public class RunCreation {
               connection.rollback();
               return Optional.empty();
             }
+          }
+          if (!request.status().ended()) {
+            RunNotifications.send(connection, List.of(id));
           }
           if (request.status() == RunStatus.MISSED) {
             MetricsStore.runEnded(

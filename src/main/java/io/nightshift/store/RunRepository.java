@@ -35,10 +35,12 @@ public class RunRepository implements RunStore {
     this.jdbc = new Jdbc(dataSource);
   }
 
-  private static final String RUN_COLUMNS =
+  private static final String STATE_COLUMNS =
       "id, namespace, workflow, seq, trigger, status, reason, message, scheduled_time, created_at,"
-          + " started_at, finished_at, parameters::text AS parameters,"
-          + " coalesce(r.definition, d.definition)::text AS definition, cancel_requested";
+          + " started_at, finished_at, parameters::text AS parameters,";
+
+  private static final String RUN_COLUMNS =
+      STATE_COLUMNS + " coalesce(r.definition, d.definition)::text AS definition, cancel_requested";
 
   /** Runs with their definition: their own copy (older runs), else the generation they name. */
   private static final String RUNS_WITH_DEFINITIONS =
@@ -122,6 +124,7 @@ public class RunRepository implements RunStore {
               return false;
             }
           }
+          RunNotifications.send(connection, List.of(id));
           try (PreparedStatement steps =
               connection.prepareStatement(
                   "UPDATE run_steps SET status = 'Pending', finished_at = NULL, reason = NULL,"
@@ -143,8 +146,12 @@ public class RunRepository implements RunStore {
                   "UPDATE runs SET cancel_requested = true WHERE id = ? AND status IN"
                       + " ('Pending', 'Running')")) {
             statement.setString(1, id);
-            return statement.executeUpdate() == 1;
+            if (statement.executeUpdate() == 0) {
+              return false;
+            }
           }
+          RunNotifications.send(connection, List.of(id));
+          return true;
         });
   }
 
@@ -153,6 +160,30 @@ public class RunRepository implements RunStore {
     return jdbc.inTransaction(
         connection ->
             runs(connection, "WHERE status IN ('Pending', 'Running') ORDER BY created_at, seq"));
+  }
+
+  @Override
+  public List<RunRow> runs(Collection<String> ids, boolean definitions) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    return jdbc.inTransaction(
+        connection -> {
+          try (PreparedStatement statement =
+              connection.prepareStatement(
+                  definitions
+                      ? "SELECT "
+                          + RUN_COLUMNS
+                          + " FROM "
+                          + RUNS_WITH_DEFINITIONS
+                          + " WHERE r.id = ANY (?)"
+                      : "SELECT "
+                          + STATE_COLUMNS
+                          + " NULL AS definition, cancel_requested FROM runs r WHERE r.id = ANY (?)")) {
+            statement.setArray(1, connection.createArrayOf("text", ids.toArray()));
+            return rows(statement);
+          }
+        });
   }
 
   /** A workflow's runs, newest first, after {@code beforeSeq} when given, in {@code status}. */
@@ -488,30 +519,35 @@ public class RunRepository implements RunStore {
       for (int i = 0; i < arguments.length; i++) {
         statement.setObject(i + 1, arguments[i]);
       }
-      List<RunRow> rows = new ArrayList<>();
-      try (ResultSet result = statement.executeQuery()) {
-        while (result.next()) {
-          rows.add(
-              new RunRow(
-                  result.getString("id"),
-                  result.getString("namespace"),
-                  result.getString("workflow"),
-                  result.getLong("seq"),
-                  Trigger.of(result.getString("trigger")),
-                  RunStatus.of(result.getString("status")),
-                  result.getString("reason"),
-                  result.getString("message"),
-                  instant(result, "scheduled_time"),
-                  instant(result, "created_at"),
-                  instant(result, "started_at"),
-                  instant(result, "finished_at"),
-                  result.getString("parameters"),
-                  result.getString("definition"),
-                  result.getBoolean("cancel_requested")));
-        }
-      }
-      return rows;
+      return rows(statement);
     }
+  }
+
+  /** Reads the runs a query of {@link #RUN_COLUMNS} (or the state columns) selects. */
+  private static List<RunRow> rows(PreparedStatement statement) throws SQLException {
+    List<RunRow> rows = new ArrayList<>();
+    try (ResultSet result = statement.executeQuery()) {
+      while (result.next()) {
+        rows.add(
+            new RunRow(
+                result.getString("id"),
+                result.getString("namespace"),
+                result.getString("workflow"),
+                result.getLong("seq"),
+                Trigger.of(result.getString("trigger")),
+                RunStatus.of(result.getString("status")),
+                result.getString("reason"),
+                result.getString("message"),
+                instant(result, "scheduled_time"),
+                instant(result, "created_at"),
+                instant(result, "started_at"),
+                instant(result, "finished_at"),
+                result.getString("parameters"),
+                result.getString("definition"),
+                result.getBoolean("cancel_requested")));
+      }
+    }
+    return rows;
   }
 
   private static Instant instant(ResultSet result, String column) throws SQLException {

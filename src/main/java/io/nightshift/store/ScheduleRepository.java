@@ -353,6 +353,7 @@ public class ScheduleRepository {
     }
     Map<List<String>, Integer> missed = new HashMap<>();
     List<String> admitted = new ArrayList<>();
+    List<String> active = new ArrayList<>();
     int inserted = 0;
     try (PreparedStatement statement =
         connection.prepareStatement(
@@ -396,11 +397,14 @@ public class ScheduleRepository {
           }
           if (RunStatus.MISSED.spelling().equals(result.getString(3))) {
             missed.merge(List.of(result.getString(1), result.getString(2)), 1, Integer::sum);
+          } else {
+            active.add(result.getString(4));
           }
         }
       }
     }
     insertSteps(connection, admitted);
+    RunNotifications.send(connection, active);
     MetricsStore.runsMissed(connection, Trigger.SCHEDULE.spelling(), missed);
     return new Batch(0, inserted, missed.values().stream().mapToInt(Integer::intValue).sum());
   }

@@ -145,6 +145,17 @@ public class WorkflowRepository implements WorkflowStore {
           if (select(connection, namespace, name, true).isPresent()) {
             beforeDelete.run();
           }
+          // The leader's engine forgets the active runs deleted with the workflow.
+          try (PreparedStatement statement =
+              connection.prepareStatement(
+                  "SELECT pg_notify('"
+                      + RunNotifications.CHANNEL
+                      + "', id) FROM runs WHERE namespace = ? AND workflow = ? AND status IN"
+                      + " ('Pending', 'Running')")) {
+            statement.setString(1, namespace);
+            statement.setString(2, name);
+            statement.execute();
+          }
           try (PreparedStatement statement =
               connection.prepareStatement(
                   "DELETE FROM workflows WHERE namespace = ? AND name = ?")) {

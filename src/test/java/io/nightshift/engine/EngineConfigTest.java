@@ -10,11 +10,14 @@ import org.junit.jupiter.api.Test;
 
 class EngineConfigTest {
 
+  private static final Duration FIVE_MINUTES = Duration.ofMinutes(5);
+
   @Test
   void
       namespace_quotas_are_read_from_comma_separated_entries_as_an_environment_variable_gives_them() {
     EngineConfig config =
-        new EngineConfig(Duration.ofMillis(250), 500, List.of("team-a=3", " team-b = 10 "), true);
+        new EngineConfig(
+            Duration.ofMillis(250), 500, List.of("team-a=3", " team-b = 10 "), true, FIVE_MINUTES);
 
     assertThat(config.quotas()).isEqualTo(Map.of("team-a", 3, "team-b", 10));
     assertThat(config.limits())
@@ -23,7 +26,7 @@ class EngineConfigTest {
 
   @Test
   void without_quotas_every_namespace_is_bounded_by_the_cap_only() {
-    EngineConfig config = new EngineConfig(Duration.ofMillis(250), 500, null, true);
+    EngineConfig config = new EngineConfig(Duration.ofMillis(250), 500, null, true, FIVE_MINUTES);
 
     assertThat(config.quotas()).isEmpty();
   }
@@ -36,9 +39,11 @@ class EngineConfigTest {
                     Duration.ofMillis(250),
                     0,
                     List.of("a=0", "Team_B=2", "c", "d=many", "e=1", "e=2"),
-                    true))
+                    true,
+                    Duration.ofMillis(10)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("nightshift.engine.max-running-steps must be at least 1, was 0")
+        .hasMessageContaining("nightshift.engine.resync must be at least 1s, was PT0.01S")
         .hasMessageContaining("\"a=0\": the quota must be at least 1")
         .hasMessageContaining("\"Team_B=2\": the namespace \"Team_B\" is not a DNS-1123 label")
         .hasMessageContaining("\"c\" must be namespace=N")

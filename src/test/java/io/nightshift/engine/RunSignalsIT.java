@@ -1,0 +1,118 @@
+package io.nightshift.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nightshift.testsupport.NightshiftNode;
+import io.nightshift.testsupport.PostgresFixture;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The leader learns of runs created and cancelled on another node from PostgreSQL's notifications,
+ * not from reading every active run each pass: with the pass interval at an hour, only the signals
+ * (and the leader's own executors' reports) make the engine move.
+ */
+class RunSignalsIT {
+
+  private static final String WORKFLOW =
+      """
+      apiVersion: nightshift.io/v1
+      kind: Workflow
+      spec:
+        parameters: {pause: "0"}
+        steps:
+          - {name: first, image: busybox:1.36, command: [sh, -c, 'sleep $PAUSE']}
+          - {name: second, dependsOn: [first], image: busybox:1.36, command: [sh, -c, 'exit 0']}
+      """;
+
+  @TempDir Path leaderDir;
+  @TempDir Path otherDir;
+
+  @Test
+  void runs_posted_and_cancelled_on_another_node_move_on_the_leader_without_a_timed_pass() {
+    PostgresFixture.Database database = PostgresFixture.newDatabase();
+    try (NightshiftNode first = start(database, leaderDir)) {
+      NightshiftNode.leaderOf(List.of(first));
+      try (NightshiftNode other = start(database, otherDir)) {
+        assertThat(other.context().getBean(io.nightshift.cluster.LeaderElector.class).isLeader())
+            .isFalse();
+        other.put("/api/v1/namespaces/local/workflows/signalled", "application/yaml", WORKFLOW);
+
+        // The first is read with every active run, at the leader's first pass; the second only
+        // because its creation was signalled.
+        for (int i = 0; i < 2; i++) {
+          String id = other.runNow("local", "signalled");
+          other.awaitRun(id, run -> run.get("status").asText().equals("Succeeded"));
+        }
+
+        String slow = startSlow(other);
+        first.awaitRun(slow, run -> run.at("/steps/0/status").asText().equals("Running"));
+        assertThat(other.post("/api/v1/runs/" + slow + "/cancel").statusCode()).isEqualTo(202);
+        other.awaitRun(slow, run -> run.get("status").asText().equals("Cancelled"));
+      }
+    }
+  }
+
+  @Test
+  void a_run_created_while_the_leader_was_not_listening_is_found_when_it_listens_again()
+      throws Exception {
+    PostgresFixture.Database database = PostgresFixture.newDatabase();
+    try (NightshiftNode leader = start(database, leaderDir)) {
+      NightshiftNode.leaderOf(List.of(leader));
+      leader.put("/api/v1/namespaces/local/workflows/signalled", "application/yaml", WORKFLOW);
+      String before = leader.runNow("local", "signalled");
+      leader.awaitRun(before, run -> run.get("status").asText().equals("Succeeded"));
+
+      // The listening connection is cut: the notice of the next run is sent to no one. The
+      // listener connects again a second later and reads everything, since it may have missed
+      // something.
+      assertThat(terminateListeners(database)).isEqualTo(1);
+      String during = leader.runNow("local", "signalled");
+      leader.awaitRun(during, run -> run.get("status").asText().equals("Succeeded"));
+    }
+  }
+
+  private static NightshiftNode start(PostgresFixture.Database database, Path dataDir) {
+    return NightshiftNode.start(
+        NightshiftNode.on(
+            database,
+            "nightshift.cluster.renew-interval",
+            "100ms",
+            "nightshift.engine.interval",
+            "1h",
+            "nightshift.data-dir",
+            dataDir.toString()));
+  }
+
+  private static String startSlow(NightshiftNode node) {
+    var response =
+        node.send(
+            node.request("/api/v1/namespaces/local/workflows/signalled/runs")
+                .header("Content-Type", "application/json")
+                .POST(
+                    java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"parameters\": {\"pause\": \"300\"}}")));
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    return io.nightshift.testsupport.Json.parse(response.body()).get("id").asText();
+  }
+
+  /** Ends the sessions listening for run changes; returns how many there were. */
+  private static int terminateListeners(PostgresFixture.Database database) throws Exception {
+    try (Connection connection =
+            DriverManager.getConnection(database.url(), database.username(), database.password());
+        Statement statement = connection.createStatement();
+        ResultSet result =
+            statement.executeQuery(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                    + " WHERE datname = current_database() AND query LIKE 'LISTEN %'")) {
+      result.next();
+      return result.getInt(1);
+    }
+  }
+}

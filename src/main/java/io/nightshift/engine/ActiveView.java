@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -52,8 +53,8 @@ final class ActiveView {
     this.resync = resync;
   }
 
-  /** The active runs, oldest first, and their steps, as of a {@link #refresh}. */
-  record Snapshot(List<RunRow> runs, Map<String, List<StepRow>> steps) {}
+  /** The active runs, oldest first, their ids and their steps, as of a {@link #refresh}. */
+  record Snapshot(List<RunRow> runs, Set<String> ids, Map<String, List<StepRow>> steps) {}
 
   /** These runs changed: read again at the next refresh. */
   void touched(Collection<String> ids) {
@@ -110,7 +111,7 @@ final class ActiveView {
         update(ids);
       }
     }
-    return new Snapshot(ordered, steps);
+    return new Snapshot(ordered, Collections.unmodifiableSet(runs.keySet()), steps);
   }
 
   private Set<String> drainTouched() {

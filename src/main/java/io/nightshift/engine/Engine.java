@@ -31,6 +31,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -46,7 +47,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -195,7 +196,7 @@ public class Engine {
       ActiveView.Snapshot snapshot = view.refresh(token, now());
       List<RunRow> all = snapshot.runs();
       Map<String, List<StepRow>> steps = snapshot.steps();
-      definitions.keySet().retainAll(all.stream().map(RunRow::id).collect(Collectors.toSet()));
+      definitions.keySet().retainAll(snapshot.ids());
       ActiveRuns active = new ActiveRuns(all);
       Batch batch = new Batch(token, new Ready(running(all, steps)));
       for (RunRow run : all) {
@@ -390,10 +391,12 @@ public class Engine {
       batch.then(() -> launchNow(run.id(), again));
     }
     for (Reconcile.Ready ready : plan.ready()) {
+      // Built only for the steps that start: most of a backlog waits, pass after pass.
       batch.ready.add(
           run,
           rows.get(ready.step()),
-          launch(run, workflow, ready.step(), ready.jobName(), ready.attempt()),
+          ready.step(),
+          () -> launch(run, workflow, ready.step(), ready.jobName(), ready.attempt()),
           ready.readyAt(),
           plan.firstOfRun());
     }
@@ -460,30 +463,40 @@ public class Engine {
    */
   private static final class ActiveRuns {
 
-    private final Map<String, List<RunRow>> byWorkflow = new HashMap<>();
+    /** By workflow, then by id, oldest first: looked up by id, since a workflow may have many. */
+    private final Map<String, Map<String, RunRow>> byWorkflow = new HashMap<>();
 
     ActiveRuns(List<RunRow> runs) {
-      runs.forEach(run -> byWorkflow.computeIfAbsent(key(run), k -> new ArrayList<>()).add(run));
+      runs.forEach(
+          run ->
+              byWorkflow.computeIfAbsent(key(run), k -> new LinkedHashMap<>()).put(run.id(), run));
     }
 
-    /** The active runs of {@code run}'s workflow, {@code run} included. */
-    List<RunRow> ofWorkflowOf(RunRow run) {
-      return byWorkflow.getOrDefault(key(run), List.of());
+    /** The active runs of {@code run}'s workflow, {@code run} included, oldest first. */
+    Collection<RunRow> ofWorkflowOf(RunRow run) {
+      return byWorkflow.getOrDefault(key(run), Map.of()).values();
     }
 
     boolean contains(RunRow run) {
-      return ofWorkflowOf(run).contains(run);
+      Map<String, RunRow> same = byWorkflow.get(key(run));
+      return same != null && same.containsKey(run.id());
     }
 
     /** Forgets the runs with these ids, of {@code run}'s workflow: they ended in this pass. */
     void remove(RunRow run, List<String> ids) {
-      ofWorkflowOf(run).removeIf(other -> ids.contains(other.id()));
+      Map<String, RunRow> same = byWorkflow.get(key(run));
+      if (same != null) {
+        ids.forEach(same::remove);
+      }
     }
 
     void replace(RunRow run, RunStatus status, String reason) {
-      List<RunRow> same = ofWorkflowOf(run);
-      same.set(
-          same.indexOf(run),
+      Map<String, RunRow> same = byWorkflow.get(key(run));
+      if (same == null || !same.containsKey(run.id())) {
+        return;
+      }
+      same.put(
+          run.id(),
           new RunRow(
               run.id(),
               run.namespace(),
@@ -549,7 +562,7 @@ public class Engine {
     for (Capacity.Candidate candidate : allocation.start()) {
       Ready.Wish wish = wishes.get(candidate);
       RunRow run = wish.run();
-      Executor.Launch launch = wish.launch();
+      Executor.Launch launch = wish.launch().get();
       // A scheduled run's first launch measures how late its schedule is served.
       boolean firstLaunch =
           run.trigger() == Trigger.SCHEDULE && wish.firstOfRun() && measured.add(run.id());
@@ -571,15 +584,20 @@ public class Engine {
       batch.then(() -> launchNow(run.id(), launch));
       batch.flushIfFull();
     }
+    // One message per namespace and cause: thousands of steps may wait for the same reason.
+    Map<String, String> messages = new HashMap<>();
     for (Map.Entry<Capacity.Candidate, Capacity.Wait> waiting : allocation.waiting().entrySet()) {
       Ready.Wish wish = wishes.get(waiting.getKey());
       StepRow row = wish.row();
-      String message = waitingMessage(waiting.getKey().namespace(), waiting.getValue());
+      String message =
+          messages.computeIfAbsent(
+              waiting.getKey().namespace() + "/" + waiting.getValue(),
+              key -> waitingMessage(waiting.getKey().namespace(), waiting.getValue()));
       boolean pending = row == null || row.status() == StepStatus.PENDING;
       if (pending
           && !(WAITING_FOR_CAPACITY.equals(row == null ? null : row.reason())
               && message.equals(row.message()))) {
-        String step = wish.launch().step().name();
+        String step = waiting.getKey().step();
         batch.write(
             new Change.StepUpdated(
                 wish.run().id(),
@@ -627,7 +645,7 @@ public class Engine {
         Capacity.Candidate candidate,
         RunRow run,
         StepRow row,
-        Executor.Launch launch,
+        Supplier<Executor.Launch> launch,
         boolean firstOfRun) {}
 
     final Map<String, Integer> running;
@@ -638,12 +656,18 @@ public class Engine {
       this.running = running;
     }
 
-    void add(RunRow run, StepRow row, Executor.Launch launch, Instant readyAt, boolean firstOfRun) {
+    void add(
+        RunRow run,
+        StepRow row,
+        String step,
+        Supplier<Executor.Launch> launch,
+        Instant readyAt,
+        boolean firstOfRun) {
       wishes.add(
           new Wish(
               new Capacity.Candidate(
                   run.id(),
-                  launch.step().name(),
+                  step,
                   run.namespace(),
                   readyAt,
                   run.createdAt(),

@@ -106,6 +106,7 @@ public final class ScheduleBenchmark {
                   options.roundTimeout());
           nightshift.put("executor", "local");
           round.set("nightshift", nightshift);
+          round.set("engine_backlog", EngineBacklog.run(size));
 
           if (options.kubeNightshift()) {
             ObjectNode kubeRound =
@@ -289,6 +290,18 @@ public final class ScheduleBenchmark {
         nightshift.get("engine_pass").isTextual()
             ? nightshift.get("engine_pass").asText()
             : nightshift.get("engine_pass").toString());
+    JsonNode backlog = round.get("engine_backlog");
+    System.out.printf(
+        Locale.ROOT,
+        "  Engine pass over %,d active runs: first %s; then p50 %s, p99 %s, max %s, mean %s;"
+            + " reading them all (each pass before the view): p50 %s%n",
+        backlog.get("active_runs").asInt(),
+        millis(backlog, "first_pass_seconds"),
+        millis(backlog.get("steady_pass"), "p50_seconds"),
+        millis(backlog.get("steady_pass"), "p99_seconds"),
+        millis(backlog.get("steady_pass"), "max_seconds"),
+        millis(backlog.get("steady_pass"), "mean_seconds"),
+        millis(backlog.get("peer_read_every_active_run"), "p50_seconds"));
     JsonNode kubeRound = round.get("nightshift_kubernetes");
     if (kubeRound.isObject()) {
       System.out.printf(
@@ -310,9 +323,9 @@ public final class ScheduleBenchmark {
         machine.get("date").asText());
     System.out.println(
         "| N | admitted p50 | p99 | max | first step p50 | p99 | max | runs/s | misfires |"
-            + " engine pass mean | Quartz fires/s (ratio) | db-scheduler runs/s (ratio) |"
+            + " engine pass mean | pass over N active p99 | Quartz fires/s (ratio) | db-scheduler runs/s (ratio) |"
             + " INSERT runs/s (ratio) | launches/s bare (ratio) | Jobs/s bare (ratio) |");
-    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (JsonNode round : results.get("sizes")) {
       ObjectNode nightshift = (ObjectNode) round.get("nightshift");
       JsonNode admitted = nightshift.get("scheduled_to_admitted");
@@ -320,7 +333,7 @@ public final class ScheduleBenchmark {
       JsonNode pass = nightshift.get("engine_pass");
       System.out.printf(
           Locale.ROOT,
-          "| %,d | %s | %s | %s | %s | %s | %s | %s | %d | %s | %s | %s | %s | %s | %s |%n",
+          "| %,d | %s | %s | %s | %s | %s | %s | %s | %d | %s | %s | %s | %s | %s | %s | %s |%n",
           round.get("n").asInt(),
           seconds(admitted, "p50_seconds"),
           seconds(admitted, "p99_seconds"),
@@ -331,6 +344,7 @@ public final class ScheduleBenchmark {
           text(nightshift, "runs_created_per_second"),
           nightshift.get("misfires").get("total").asInt(),
           pass.isObject() ? seconds(pass, "mean_seconds") : pass.asText(),
+          millis(round.get("engine_backlog").get("steady_pass"), "p99_seconds"),
           peerCell(round, "quartz"),
           peerCell(round, "db_scheduler"),
           peerCell(round, "sql_insert"),
@@ -358,6 +372,13 @@ public final class ScheduleBenchmark {
   private static String seconds(JsonNode json, String key) {
     JsonNode value = json.get(key);
     return value != null && value.isNumber() ? Results.fixed2(value.asDouble()) + " s" : "n/a";
+  }
+
+  private static String millis(JsonNode json, String key) {
+    JsonNode value = json.get(key);
+    return value != null && value.isNumber()
+        ? String.format(Locale.ROOT, "%.0f ms", value.asDouble() * 1000)
+        : "n/a";
   }
 
   private static String text(ObjectNode json, String key) {

@@ -114,6 +114,15 @@ public class RunRepository implements RunStore {
   public boolean resetForRetry(String id) {
     return jdbc.inTransaction(
         connection -> {
+          // Its workflow's schedules row, as a run created is: a due scan admitting a run of the
+          // workflow meanwhile sees this one active, or is seen by it (ScheduleRepository).
+          try (PreparedStatement lock =
+              connection.prepareStatement(
+                  "SELECT 1 FROM schedules s JOIN runs r ON r.namespace = s.namespace AND"
+                      + " r.workflow = s.name WHERE r.id = ? FOR UPDATE OF s")) {
+            lock.setString(1, id);
+            lock.execute();
+          }
           try (PreparedStatement run =
               connection.prepareStatement(
                   "UPDATE runs SET status = 'Pending', reason = NULL, message = NULL,"

@@ -1,6 +1,7 @@
 package io.nightshift.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.nightshift.testsupport.NightshiftNode;
 import io.nightshift.testsupport.PostgresFixture;
@@ -9,6 +10,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,6 +64,7 @@ class RunSignalsIT {
   @Test
   void a_run_created_while_the_leader_was_not_listening_is_found_when_it_listens_again()
       throws Exception {
+    long listenersBefore = listeners();
     PostgresFixture.Database database = PostgresFixture.newDatabase();
     try (NightshiftNode leader = start(database, leaderDir)) {
       NightshiftNode.leaderOf(List.of(leader));
@@ -76,6 +79,16 @@ class RunSignalsIT {
       String during = leader.runNow("local", "signalled");
       leader.awaitRun(during, run -> run.get("status").asText().equals("Succeeded"));
     }
+    // A stopped node stops listening: its connection is given back, its thread ends.
+    await("the listener's thread ends with its node")
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> listeners() == listenersBefore);
+  }
+
+  private static long listeners() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(thread -> thread.getName().equals("nightshift-run-signals") && thread.isAlive())
+        .count();
   }
 
   private static NightshiftNode start(PostgresFixture.Database database, Path dataDir) {

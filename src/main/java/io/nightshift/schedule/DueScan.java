@@ -12,7 +12,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -96,10 +95,9 @@ public class DueScan {
     Map<String, CronSchedule> crons = new HashMap<>();
     ScheduleRepository.Batch batch;
     do {
-      Instant createdAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
       batch =
           schedules.fireDue(
-              now, createdAt, BATCH_SIZE, fence, due -> decideAll(due, now, status, crons));
+              now, clock, BATCH_SIZE, fence, due -> decideAll(due, now, status, crons));
       result = result.plus(batch);
       // A short batch means no more are due, or the rest are another scan's, locked by it now.
     } while (batch.schedules() == BATCH_SIZE);

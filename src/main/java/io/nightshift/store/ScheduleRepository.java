@@ -15,7 +15,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.sql.Types;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -224,16 +226,26 @@ public class ScheduleRepository {
   /**
    * Fires one batch, in one transaction: locks up to {@code limit} schedules due at {@code now}
    * (earliest first, skipping those another transaction holds), lets {@code decide} say what each
-   * fire records, moves them on in one statement and inserts their runs in another. A run whose
-   * scheduled time has one already (a backfill, another node's fire) is not inserted; its seq is
-   * left unused. Missed runs are counted in the same transaction.
+   * fire records, then moves them on, inserts their runs and the step rows of the runs it admits in
+   * one statement. A run whose scheduled time has one already (a backfill, another node's fire) is
+   * not inserted; its seq is left unused. Missed runs are counted in the same transaction.
+   *
+   * <p>The runs are created, and those admitted started, at the instant the batch was decided: read
+   * from {@code clock} once its schedules are locked and their fires decided, before they are
+   * written.
+   *
+   * <p>On the leader ({@code fence} present), an on-time Pending run of a workflow whose policy is
+   * Allow is admitted here: the policy starts it whatever else is active (Admission), so it is
+   * written Running, with its steps' rows, Pending, and the engine's next pass starts its first
+   * steps. Runs under Forbid, Replace or Queue stay Pending for the engine, the one writer that
+   * sees every active run of their workflow.
    *
    * @param fence when present, the transaction first checks that this leader still holds the lease
    * @throws NotLeaderException when the fence no longer holds
    */
   public Batch fireDue(
       Instant now,
-      Instant createdAt,
+      Clock clock,
       int limit,
       Optional<Fence> fence,
       Function<List<ScheduleRow>, List<Fire>> decide) {
@@ -248,77 +260,61 @@ public class ScheduleRepository {
           // hash join over the whole table, which grows with the number of workflows (seen: 190 ms
           // instead of 28 ms per thousand at 100,000 workflows).
           try (Statement settings = connection.createStatement()) {
-            settings.execute("SET LOCAL enable_hashjoin = off");
-            settings.execute("SET LOCAL enable_mergejoin = off");
+            settings.execute("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off");
           }
-          List<ScheduleRow> due;
+          Map<List<String>, Due> locked = new HashMap<>();
+          List<ScheduleRow> due = new ArrayList<>();
           try (PreparedStatement statement =
               connection.prepareStatement(
                   "SELECT "
                       + SELECT_COLUMNS
-                      + " FROM schedules WHERE next_fire_time <= ? ORDER BY next_fire_time"
-                      + " LIMIT ? FOR UPDATE SKIP LOCKED")) {
+                      + ", last_run_seq, concurrency_policy = 'Allow' AND cardinality(steps) > 0"
+                      + " AS admissible FROM schedules WHERE next_fire_time <= ?"
+                      + " ORDER BY next_fire_time LIMIT ? FOR UPDATE SKIP LOCKED")) {
             statement.setTimestamp(1, timestamp(now));
             statement.setInt(2, limit);
-            due = rows(statement);
+            try (ResultSet result = statement.executeQuery()) {
+              while (result.next()) {
+                ScheduleRow row = row(result);
+                due.add(row);
+                locked.put(
+                    List.of(row.namespace(), row.name()),
+                    new Due(row, result.getLong("last_run_seq"), result.getBoolean("admissible")));
+              }
+            }
           }
           if (due.isEmpty()) {
             return new Batch(0, 0, 0);
           }
           List<Fire> fires = decide.apply(due);
-          Map<List<String>, Long> lastSeqs = advance(connection, fires);
-          Map<List<String>, ScheduleRow> rows = new HashMap<>();
-          due.forEach(row -> rows.put(List.of(row.namespace(), row.name()), row));
-          Batch inserted =
-              insertRuns(connection, fires, rows, lastSeqs, createdAt, fence.isPresent());
-          return new Batch(due.size(), inserted.runs(), inserted.missed());
+          Instant createdAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
+          Batch written = write(connection, fires, locked, createdAt, fence.isPresent());
+          return new Batch(due.size(), written.runs(), written.missed());
         });
   }
 
-  /** Moves each schedule on and takes its runs' seqs; returns the last seq taken, per workflow. */
-  private static Map<List<String>, Long> advance(Connection connection, List<Fire> fires)
-      throws SQLException {
-    int size = fires.size();
-    String[] namespaces = new String[size];
-    String[] names = new String[size];
-    String[] nexts = new String[size];
-    Integer[] counts = new Integer[size];
-    for (int i = 0; i < size; i++) {
-      Fire fire = fires.get(i);
-      namespaces[i] = fire.namespace();
-      names[i] = fire.name();
-      nexts[i] = fire.nextFireTime() == null ? null : fire.nextFireTime().toString();
-      counts[i] = fire.runs().size();
-    }
-    Map<List<String>, Long> lastSeqs = new HashMap<>();
-    try (PreparedStatement statement =
-        connection.prepareStatement(
-            "UPDATE schedules s SET next_fire_time = u.next, last_run_seq = s.last_run_seq + u.n"
-                + " FROM unnest(?::text[], ?::text[], ?::timestamptz[], ?::int[])"
-                + " AS u(namespace, name, next, n)"
-                + " WHERE s.namespace = u.namespace AND s.name = u.name"
-                + " RETURNING s.namespace, s.name, s.last_run_seq")) {
-      statement.setArray(1, connection.createArrayOf("text", namespaces));
-      statement.setArray(2, connection.createArrayOf("text", names));
-      statement.setArray(3, connection.createArrayOf("text", nexts));
-      statement.setArray(4, connection.createArrayOf("int4", counts));
-      try (ResultSet result = statement.executeQuery()) {
-        while (result.next()) {
-          lastSeqs.put(List.of(result.getString(1), result.getString(2)), result.getLong(3));
-        }
-      }
-    }
-    return lastSeqs;
-  }
+  /**
+   * A locked due schedule: its row, the last run seq taken, and whether an on-time run of it may be
+   * admitted as it fires (its policy is Allow and it has steps).
+   */
+  private record Due(ScheduleRow row, long lastRunSeq, boolean admissible) {}
 
-  private static Batch insertRuns(
+  /**
+   * Moves each schedule on (taking its runs' seqs), inserts the runs and the step rows of those
+   * admitted, in one statement; counts the Missed ones.
+   */
+  private static Batch write(
       Connection connection,
       List<Fire> fires,
-      Map<List<String>, ScheduleRow> rows,
-      Map<List<String>, Long> lastSeqs,
+      Map<List<String>, Due> locked,
       Instant createdAt,
       boolean admit)
       throws SQLException {
+    int size = fires.size();
+    String[] fireNamespaces = new String[size];
+    String[] fireNames = new String[size];
+    String[] nexts = new String[size];
+    Integer[] counts = new Integer[size];
     List<String> ids = new ArrayList<>();
     List<String> namespaces = new ArrayList<>();
     List<String> workflows = new ArrayList<>();
@@ -328,102 +324,96 @@ public class ScheduleRepository {
     List<String> uids = new ArrayList<>();
     List<Long> generations = new ArrayList<>();
     List<String> parameters = new ArrayList<>();
-    for (Fire fire : fires) {
-      List<String> key = List.of(fire.namespace(), fire.name());
-      Long last = lastSeqs.get(key);
-      if (last == null) {
-        continue;
+    for (int i = 0; i < size; i++) {
+      Fire fire = fires.get(i);
+      Due due = locked.get(List.of(fire.namespace(), fire.name()));
+      if (due == null) {
+        throw new IllegalArgumentException(
+            "a fire of " + fire.namespace() + "/" + fire.name() + ", not in the batch");
       }
-      ScheduleRow row = rows.get(key);
-      long seq = last - fire.runs().size();
+      fireNamespaces[i] = fire.namespace();
+      fireNames[i] = fire.name();
+      nexts[i] = fire.nextFireTime() == null ? null : fire.nextFireTime().toString();
+      counts[i] = fire.runs().size();
+      long seq = due.lastRunSeq();
       for (PlannedRun run : fire.runs()) {
+        boolean admitted =
+            admit && due.admissible() && RunStatus.PENDING.spelling().equals(run.status());
         ids.add(RunIds.next(createdAt));
         namespaces.add(fire.namespace());
         workflows.add(fire.name());
         seqs.add(++seq);
-        statuses.add(run.status());
+        statuses.add(admitted ? RunStatus.RUNNING.spelling() : run.status());
         times.add(run.scheduledTime().toString());
-        uids.add(row.uid().toString());
-        generations.add(row.generation());
-        parameters.add(row.parametersJson());
+        uids.add(due.row().uid().toString());
+        generations.add(due.row().generation());
+        parameters.add(due.row().parametersJson());
       }
     }
-    if (ids.isEmpty()) {
-      return new Batch(0, 0, 0);
-    }
+    int inserted;
     Map<List<String>, Integer> missed = new HashMap<>();
-    List<String> admitted = new ArrayList<>();
-    List<String> active = new ArrayList<>();
-    int inserted = 0;
     try (PreparedStatement statement =
         connection.prepareStatement(
-            // On the leader, a run of a workflow whose policy is Allow is admitted here: the
-            // policy starts it whatever else is active (Admission), so it is written Running, from
-            // now, with its steps' rows, and the engine's next pass starts its first steps. Runs
-            // under Forbid, Replace or Queue stay Pending for the engine, the one writer that
-            // sees every active run of their workflow.
-            "INSERT INTO runs (id, namespace, workflow, seq, trigger, status, scheduled_time,"
-                + " created_at, started_at, parameters, workflow_uid, generation)"
-                + " SELECT u.id, u.namespace, u.workflow, u.seq, 'schedule', a.status,"
-                + " u.scheduled_time, ?, CASE WHEN a.status = 'Running' THEN ?::timestamptz END,"
+            "WITH moved AS (UPDATE schedules s SET next_fire_time = u.next,"
+                + " last_run_seq = s.last_run_seq + u.n"
+                + " FROM unnest(?::text[], ?::text[], ?::timestamptz[], ?::int[])"
+                + " AS u(namespace, name, next, n)"
+                + " WHERE s.namespace = u.namespace AND s.name = u.name),"
+                + " inserted AS (INSERT INTO runs (id, namespace, workflow, seq, trigger, status,"
+                + " scheduled_time, created_at, started_at, parameters, workflow_uid, generation)"
+                + " SELECT u.id, u.namespace, u.workflow, u.seq, 'schedule', u.status,"
+                + " u.scheduled_time, ?, CASE WHEN u.status = 'Running' THEN ?::timestamptz END,"
                 + " CAST(u.parameters AS json), u.uid, u.generation"
                 + " FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[],"
                 + " ?::timestamptz[], ?::uuid[], ?::bigint[], ?::text[])"
                 + " AS u(id, namespace, workflow, seq, status, scheduled_time, uid, generation,"
                 + " parameters)"
-                + " JOIN schedules s ON s.namespace = u.namespace AND s.name = u.workflow"
-                + " CROSS JOIN LATERAL (SELECT CASE WHEN ? AND u.status = 'Pending'"
-                + " AND s.concurrency_policy = 'Allow' AND cardinality(s.steps) > 0"
-                + " AND s.generation = u.generation THEN 'Running' ELSE u.status END AS status) a"
                 + " ON CONFLICT (namespace, workflow, scheduled_time) WHERE trigger <> 'manual'"
-                + " DO NOTHING RETURNING namespace, workflow, status, id")) {
-      statement.setTimestamp(1, Jdbc.timestamp(createdAt));
-      statement.setTimestamp(2, Jdbc.timestamp(createdAt));
-      statement.setArray(3, text(connection, ids));
-      statement.setArray(4, text(connection, namespaces));
-      statement.setArray(5, text(connection, workflows));
-      statement.setArray(6, connection.createArrayOf("int8", seqs.toArray(Long[]::new)));
-      statement.setArray(7, text(connection, statuses));
-      statement.setArray(8, text(connection, times));
-      statement.setArray(9, text(connection, uids));
-      statement.setArray(10, connection.createArrayOf("int8", generations.toArray(Long[]::new)));
-      statement.setArray(11, text(connection, parameters));
-      statement.setBoolean(12, admit);
+                + " DO NOTHING RETURNING id, namespace, workflow, status),"
+                // The step rows of the runs admitted, Pending, in their definition's order: the
+                // steps of the generation stored, which the locked row still names.
+                + " steps AS (INSERT INTO run_steps (run_id, name, position, status, attempt)"
+                + " SELECT i.id, step.name, step.position - 1, 'Pending', 0 FROM inserted i"
+                + " JOIN schedules s ON s.namespace = i.namespace AND s.name = i.workflow"
+                + " CROSS JOIN LATERAL unnest(s.steps) WITH ORDINALITY AS step(name, position)"
+                + " WHERE i.status = 'Running')"
+                + " SELECT count(*), array_agg(namespace) FILTER (WHERE status = 'Missed'),"
+                + " array_agg(workflow) FILTER (WHERE status = 'Missed'),"
+                // The leader's engine hears of the runs it has to move on, once committed.
+                + " (SELECT count(pg_notify('"
+                + RunNotifications.CHANNEL
+                + "', id)) FROM inserted WHERE status IN ('Pending', 'Running'))"
+                + " FROM inserted")) {
+      statement.setArray(1, connection.createArrayOf("text", fireNamespaces));
+      statement.setArray(2, connection.createArrayOf("text", fireNames));
+      statement.setArray(3, connection.createArrayOf("text", nexts));
+      statement.setArray(4, connection.createArrayOf("int4", counts));
+      statement.setTimestamp(5, Jdbc.timestamp(createdAt));
+      statement.setTimestamp(6, Jdbc.timestamp(createdAt));
+      statement.setArray(7, text(connection, ids));
+      statement.setArray(8, text(connection, namespaces));
+      statement.setArray(9, text(connection, workflows));
+      statement.setArray(10, connection.createArrayOf("int8", seqs.toArray(Long[]::new)));
+      statement.setArray(11, text(connection, statuses));
+      statement.setArray(12, text(connection, times));
+      statement.setArray(13, text(connection, uids));
+      statement.setArray(14, connection.createArrayOf("int8", generations.toArray(Long[]::new)));
+      statement.setArray(15, text(connection, parameters));
       try (ResultSet result = statement.executeQuery()) {
-        while (result.next()) {
-          inserted++;
-          if (RunStatus.RUNNING.spelling().equals(result.getString(3))) {
-            admitted.add(result.getString(4));
-          }
-          if (RunStatus.MISSED.spelling().equals(result.getString(3))) {
-            missed.merge(List.of(result.getString(1), result.getString(2)), 1, Integer::sum);
-          } else {
-            active.add(result.getString(4));
+        result.next();
+        inserted = result.getInt(1);
+        Array missedNamespaces = result.getArray(2);
+        if (missedNamespaces != null) {
+          String[] missedIn = (String[]) missedNamespaces.getArray();
+          String[] missedOf = (String[]) result.getArray(3).getArray();
+          for (int i = 0; i < missedIn.length; i++) {
+            missed.merge(List.of(missedIn[i], missedOf[i]), 1, Integer::sum);
           }
         }
       }
     }
-    insertSteps(connection, admitted);
-    RunNotifications.send(connection, active);
     MetricsStore.runsMissed(connection, Trigger.SCHEDULE.spelling(), missed);
     return new Batch(0, inserted, missed.values().stream().mapToInt(Integer::intValue).sum());
-  }
-
-  /** The step rows of runs admitted by the scan, Pending, in their definition's order. */
-  private static void insertSteps(Connection connection, List<String> runIds) throws SQLException {
-    if (runIds.isEmpty()) {
-      return;
-    }
-    try (PreparedStatement statement =
-        connection.prepareStatement(
-            "INSERT INTO run_steps (run_id, name, position, status, attempt)"
-                + " SELECT r.id, step.name, step.position - 1, 'Pending', 0 FROM runs r"
-                + " JOIN schedules s ON s.namespace = r.namespace AND s.name = r.workflow"
-                + " CROSS JOIN LATERAL unnest(s.steps) WITH ORDINALITY AS step(name, position)"
-                + " WHERE r.id = ANY(?)")) {
-      statement.setArray(1, text(connection, runIds));
-      statement.executeUpdate();
-    }
   }
 
   /**
@@ -522,25 +512,29 @@ public class ScheduleRepository {
     List<ScheduleRow> rows = new ArrayList<>();
     try (ResultSet result = statement.executeQuery()) {
       while (result.next()) {
-        Timestamp next = result.getTimestamp("next_fire_time");
-        long deadline = result.getLong("starting_deadline_seconds");
-        Long startingDeadline = result.wasNull() ? null : deadline;
-        rows.add(
-            new ScheduleRow(
-                result.getString("namespace"),
-                result.getString("name"),
-                result.getObject("uid", UUID.class),
-                result.getLong("generation"),
-                result.getString("cron"),
-                result.getString("time_zone"),
-                result.getBoolean("suspended"),
-                startingDeadline,
-                next == null ? null : next.toInstant(),
-                result.getInt("successful_history_limit"),
-                result.getInt("failed_history_limit"),
-                result.getString("parameters")));
+        rows.add(row(result));
       }
     }
     return rows;
+  }
+
+  /** The schedule row the result is on, read from {@link #SELECT_COLUMNS}. */
+  private static ScheduleRow row(ResultSet result) throws SQLException {
+    Timestamp next = result.getTimestamp("next_fire_time");
+    long deadline = result.getLong("starting_deadline_seconds");
+    Long startingDeadline = result.wasNull() ? null : deadline;
+    return new ScheduleRow(
+        result.getString("namespace"),
+        result.getString("name"),
+        result.getObject("uid", UUID.class),
+        result.getLong("generation"),
+        result.getString("cron"),
+        result.getString("time_zone"),
+        result.getBoolean("suspended"),
+        startingDeadline,
+        next == null ? null : next.toInstant(),
+        result.getInt("successful_history_limit"),
+        result.getInt("failed_history_limit"),
+        result.getString("parameters"));
   }
 }

@@ -3,6 +3,7 @@ package io.nightshift.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.nightshift.schedule.Firing;
 import io.nightshift.testsupport.NightshiftNode;
 import io.nightshift.testsupport.PostgresFixture;
 import java.nio.file.Path;
@@ -11,6 +12,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,6 +86,33 @@ class RunSignalsIT {
     await("the listener's thread ends with its node")
         .atMost(Duration.ofSeconds(5))
         .until(() -> listeners() == listenersBefore);
+  }
+
+  @Test
+  void a_run_the_due_scan_fires_is_moved_on_by_the_engine_it_signalled() throws Exception {
+    PostgresFixture.Database database = PostgresFixture.newDatabase();
+    try (NightshiftNode leader = start(database, leaderDir)) {
+      NightshiftNode.leaderOf(List.of(leader));
+      leader.put(
+          "/api/v1/namespaces/local/workflows/fired",
+          "application/yaml",
+          WORKFLOW.replace("spec:\n", "spec:\n  schedule: \"* * * * *\"\n"));
+      // Due this minute; fired by the leader's scan, admitted Running as it fires.
+      Instant due = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+      database.execute("UPDATE schedules SET next_fire_time = '" + due + "' WHERE name = 'fired'");
+      assertThat(leader.context().getBean(Firing.class).fireDue())
+          .hasValueSatisfying(result -> assertThat(result.runs()).isEqualTo(1));
+
+      String id;
+      try (Connection connection = database.connect();
+          Statement statement = connection.createStatement();
+          ResultSet result =
+              statement.executeQuery("SELECT id FROM runs WHERE workflow = 'fired'")) {
+        assertThat(result.next()).isTrue();
+        id = result.getString(1);
+      }
+      leader.awaitRun(id, run -> run.get("status").asText().equals("Succeeded"));
+    }
   }
 
   private static long listeners() {

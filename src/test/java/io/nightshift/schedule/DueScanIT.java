@@ -20,6 +20,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -119,6 +120,91 @@ class DueScanIT {
         .isEqualTo(size);
     // Nothing more is due at that instant.
     assertThat(scan(dataSource).unfenced(NINE.plusMillis(5)).runs()).isZero();
+  }
+
+  @Test
+  void batches_run_side_by_side_on_the_leader_and_still_fire_each_time_once() throws Exception {
+    int size = 3 * DueScan.BATCH_SIZE + 500;
+    workflows(size, "* * * * *", null, NINE);
+    execute("UPDATE schedules SET steps = '{extract,load}'");
+    execute("UPDATE schedules SET concurrency_policy = 'Forbid' WHERE name LIKE '%7'");
+    long token = lease("node-1");
+    List<DueScan> nodes = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      nodes.add(
+          new DueScan(
+              new ScheduleRepository(database.migratedDataSource()),
+              Clock.fixed(NINE, ZoneOffset.UTC),
+              DueScan.InitialStatus.PENDING,
+              3));
+    }
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    List<Future<DueScan.Result>> results = new ArrayList<>();
+    try {
+      // Two scans of the one leader, each with three batches at once: six transactions racing.
+      for (DueScan node : nodes) {
+        results.add(threads.submit(() -> node.fenced(NINE.plusMillis(5), "node-1", token)));
+      }
+      int fired = 0;
+      int schedules = 0;
+      for (Future<DueScan.Result> result : results) {
+        fired += result.get().runs();
+        schedules += result.get().schedules();
+      }
+      assertThat(fired).isEqualTo(size);
+      assertThat(schedules).isEqualTo(size);
+    } finally {
+      threads.shutdownNow();
+    }
+
+    long forbid = count("SELECT count(*) FROM schedules WHERE name LIKE '%7'");
+    assertThat(count("SELECT count(*) FROM runs")).isEqualTo(size);
+    assertThat(count("SELECT count(DISTINCT workflow) FROM runs WHERE seq = 1")).isEqualTo(size);
+    assertThat(
+            count(
+                "SELECT count(*) FROM runs WHERE status = 'Running' AND started_at = created_at"
+                    + " AND scheduled_time = '"
+                    + NINE
+                    + "'"))
+        .isEqualTo(size - forbid);
+    assertThat(count("SELECT count(*) FROM runs WHERE status = 'Pending' AND started_at IS NULL"))
+        .isEqualTo(forbid);
+    assertThat(count("SELECT count(*) FROM run_steps")).isEqualTo(2 * (size - forbid));
+    assertThat(
+            count(
+                "SELECT count(*) FROM schedules WHERE last_run_seq = 1 AND next_fire_time = '"
+                    + NINE.plusSeconds(60)
+                    + "'"))
+        .isEqualTo(size);
+  }
+
+  @Test
+  void a_batch_that_fails_beside_another_is_rolled_back_alone_and_the_scan_throws()
+      throws Exception {
+    int size = 3 * DueScan.BATCH_SIZE;
+    workflows(size, "* * * * *", null, NINE);
+    AtomicInteger decided = new AtomicInteger();
+    DueScan scan =
+        new DueScan(
+            new ScheduleRepository(dataSource),
+            Clock.fixed(NINE, ZoneOffset.UTC),
+            (namespace, workflow, time) -> {
+              // The second batch to be decided, whichever thread runs it, fails.
+              if (decided.incrementAndGet() == DueScan.BATCH_SIZE + 1) {
+                throw new IllegalStateException("cannot decide");
+              }
+              return "Pending";
+            },
+            2);
+
+    assertThatThrownBy(() -> scan.fenced(NINE.plusMillis(5), "node-1", lease("node-1")))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("cannot decide");
+    // Each batch wrote all of its fires or none.
+    assertThat(count("SELECT count(*) FROM runs"))
+        .isEqualTo(count("SELECT count(*) FROM schedules WHERE last_run_seq = 1"))
+        .isEqualTo(count("SELECT count(DISTINCT workflow) FROM runs"));
+    assertThat(count("SELECT count(*) FROM schedules WHERE last_run_seq > 1")).isZero();
   }
 
   @Test

@@ -29,7 +29,20 @@ public final class Admission {
     }
   }
 
+  /** The reason of a Pending run that waits in its workflow's queue. */
+  public static final String QUEUED = "Queued";
+
   private Admission() {}
+
+  /** Why a run was Skipped: the runs of its workflow that were running. */
+  public static String skipMessage(List<String> running) {
+    return "a run of this workflow was active: " + String.join(", ", running);
+  }
+
+  /** What a queued run waits for. */
+  public static String queueMessage(List<String> running) {
+    return "waits for " + String.join(", ", running);
+  }
 
   /**
    * @param active ids of the workflow's runs that are running now

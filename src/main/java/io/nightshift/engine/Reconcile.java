@@ -140,7 +140,7 @@ public final class Reconcile {
   }
 
   /** The reason of a Pending run that waits under Queue. */
-  static final String QUEUED = "Queued";
+  static final String QUEUED = Admission.QUEUED;
 
   public static Plan decide(
       RunRow run,
@@ -181,13 +181,13 @@ public final class Reconcile {
               new Ending(
                   RunStatus.SKIPPED,
                   decision.reason(),
-                  "a run of this workflow was active: " + String.join(", ", siblings.running()),
+                  Admission.skipMessage(siblings.running()),
                   false));
         }
         case QUEUE -> {
           return QUEUED.equals(run.reason())
               ? Plan.queued(null)
-              : Plan.queued("waits for " + String.join(", ", siblings.running()));
+              : Plan.queued(Admission.queueMessage(siblings.running()));
         }
         case REPLACE -> replace = decision.cancel();
         case START -> {}

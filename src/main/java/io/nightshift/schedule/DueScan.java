@@ -1,11 +1,15 @@
 package io.nightshift.schedule;
 
+import io.nightshift.engine.Admission;
 import io.nightshift.run.RunStatus;
 import io.nightshift.store.ScheduleRepository;
+import io.nightshift.store.ScheduleRepository.Admittance;
+import io.nightshift.store.ScheduleRepository.DueSchedule;
 import io.nightshift.store.ScheduleRepository.Fence;
 import io.nightshift.store.ScheduleRepository.Fire;
 import io.nightshift.store.ScheduleRepository.PlannedRun;
 import io.nightshift.store.ScheduleRepository.ScheduleRow;
+import io.nightshift.workflow.ConcurrencyPolicy;
 import io.nightshift.workflow.cron.CronSchedule;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -53,18 +57,6 @@ public class DueScan {
 
   private static final Logger LOG = LoggerFactory.getLogger(DueScan.class);
 
-  /**
-   * The status a scheduled run that is on time starts in: where admission may later be decided
-   * during the scan. Too-late and older missed times are Missed whatever this says.
-   */
-  @FunctionalInterface
-  public interface InitialStatus {
-    String of(String namespace, String workflow, Instant scheduledTime);
-
-    /** The engine admits the run on its next pass. */
-    InitialStatus PENDING = (namespace, workflow, scheduledTime) -> RunStatus.PENDING.spelling();
-  }
-
   /** What a scan did: schedules fired, runs recorded (of which Missed), in how many batches. */
   public record Result(int schedules, int runs, int missed, int batches) {
     Result plus(ScheduleRepository.Batch batch) {
@@ -83,26 +75,19 @@ public class DueScan {
 
   private final ScheduleRepository schedules;
   private final Clock clock;
-  private final InitialStatus initialStatus;
   private final int parallelBatches;
   private final ExecutorService helpers;
 
   public DueScan(ScheduleRepository schedules, Clock clock) {
-    this(schedules, clock, InitialStatus.PENDING, PARALLEL_BATCHES);
+    this(schedules, clock, PARALLEL_BATCHES);
   }
 
-  DueScan(ScheduleRepository schedules, Clock clock, InitialStatus initialStatus) {
-    this(schedules, clock, initialStatus, PARALLEL_BATCHES);
-  }
-
-  DueScan(
-      ScheduleRepository schedules, Clock clock, InitialStatus initialStatus, int parallelBatches) {
+  DueScan(ScheduleRepository schedules, Clock clock, int parallelBatches) {
     if (parallelBatches < 1) {
       throw new IllegalArgumentException("parallelBatches must be at least 1: " + parallelBatches);
     }
     this.schedules = schedules;
     this.clock = clock;
-    this.initialStatus = initialStatus;
     this.parallelBatches = parallelBatches;
     AtomicInteger threads = new AtomicInteger();
     this.helpers =
@@ -126,7 +111,7 @@ public class DueScan {
    * @throws io.nightshift.run.NotLeaderException when it does not (batches before are kept)
    */
   public Result fenced(Instant now, String node, long token) {
-    return scan(now, Optional.of(new Fence(node, token)), initialStatus);
+    return scan(now, Optional.of(new Fence(node, token)));
   }
 
   /**
@@ -134,7 +119,7 @@ public class DueScan {
    * for the next leader to admit.
    */
   public Result unfenced(Instant now) {
-    return scan(now, Optional.empty(), InitialStatus.PENDING);
+    return scan(now, Optional.empty());
   }
 
   /**
@@ -142,13 +127,13 @@ public class DueScan {
    * #PARALLEL_BATCHES} - 1 helpers join in, each with batches of its own. Returns when every one of
    * them has seen a short batch, with all they did, or throws what the first that failed threw.
    */
-  private Result scan(Instant now, Optional<Fence> fence, InitialStatus status) {
+  private Result scan(Instant now, Optional<Fence> fence) {
     long started = System.nanoTime();
     Map<String, CronSchedule> crons = new ConcurrentHashMap<>();
     List<Future<Result>> helping = new ArrayList<>();
     AtomicBoolean joined = new AtomicBoolean(parallelBatches == 1);
-    Function<List<ScheduleRow>, List<Fire>> decideOnly = due -> decideAll(due, now, status, crons);
-    Function<List<ScheduleRow>, List<Fire>> decide =
+    Function<List<DueSchedule>, List<Fire>> decideOnly = due -> decideAll(due, now, crons);
+    Function<List<DueSchedule>, List<Fire>> decide =
         due -> {
           if (due.size() == BATCH_SIZE && joined.compareAndSet(false, true)) {
             synchronized (helping) {
@@ -199,7 +184,7 @@ public class DueScan {
 
   /** Batch after batch until one is short: none more due, or the rest are locked by others. */
   private Result batches(
-      Instant now, Optional<Fence> fence, Function<List<ScheduleRow>, List<Fire>> decide) {
+      Instant now, Optional<Fence> fence, Function<List<DueSchedule>, List<Fire>> decide) {
     Result result = new Result(0, 0, 0, 0);
     ScheduleRepository.Batch batch;
     do {
@@ -236,9 +221,10 @@ public class DueScan {
   }
 
   private static List<Fire> decideAll(
-      List<ScheduleRow> due, Instant now, InitialStatus status, Map<String, CronSchedule> crons) {
+      List<DueSchedule> due, Instant now, Map<String, CronSchedule> crons) {
     List<Fire> fires = new ArrayList<>(due.size());
-    for (ScheduleRow row : due) {
+    for (DueSchedule schedule : due) {
+      ScheduleRow row = schedule.row();
       CronSchedule cron;
       ZoneId zone;
       try {
@@ -256,7 +242,7 @@ public class DueScan {
         fires.add(new Fire(row.namespace(), row.name(), null, List.of()));
         continue;
       }
-      fires.add(decide(row, cron, zone, now, status));
+      fires.add(decide(row, cron, zone, now, schedule.admittance()));
     }
     return fires;
   }
@@ -265,10 +251,15 @@ public class DueScan {
    * One due schedule's fire at {@code now}: the runs it records, oldest first, and its next fire
    * time. The times from its stored next fire time up to now are due; the latest runs (or is Missed
    * when older than the starting deadline) and the others are recorded Missed, at most {@link
-   * FireDecision#MAX_MISSED_RECORDED} of them.
+   * FireDecision#MAX_MISSED_RECORDED} of them. The latest is admitted as it fires when {@code
+   * admittance} is present (the leader's scan), else left Pending for the engine.
    */
   static Fire decide(
-      ScheduleRow row, CronSchedule cron, ZoneId zone, Instant now, InitialStatus status) {
+      ScheduleRow row,
+      CronSchedule cron,
+      ZoneId zone,
+      Instant now,
+      Optional<Admittance> admittance) {
     Duration deadline =
         row.startingDeadlineSeconds() == null
             ? null
@@ -287,12 +278,48 @@ public class DueScan {
         .forEach(time -> runs.add(new PlannedRun(time, RunStatus.MISSED.spelling())));
     Instant scheduled = decision.get().scheduledTime();
     runs.add(
-        new PlannedRun(
-            scheduled,
-            decision.get().tooLate()
-                ? RunStatus.MISSED.spelling()
-                : status.of(row.namespace(), row.name(), scheduled)));
+        decision.get().tooLate()
+            ? new PlannedRun(scheduled, RunStatus.MISSED.spelling())
+            : admittance
+                .map(admit -> admit(scheduled, admit))
+                .orElse(new PlannedRun(scheduled, RunStatus.PENDING.spelling())));
     return new Fire(
         row.namespace(), row.name(), cron.nextAfter(scheduled, zone).orElse(null), runs);
+  }
+
+  /**
+   * An on-time run admitted as it fires, by the rule the engine applies ({@link Admission}), from
+   * the workflow's active runs read under its schedule's lock: Running (its steps' rows are written
+   * with it), Skipped, or Pending in the queue. It stays Pending, for the engine, when the workflow
+   * has no steps, when an older run of it is Pending and not yet decided (the engine decides in age
+   * order), and under Replace when a run is to be cancelled (the engine stops its steps).
+   */
+  static PlannedRun admit(Instant scheduled, Admittance admittance) {
+    PlannedRun pending = new PlannedRun(scheduled, RunStatus.PENDING.spelling());
+    ConcurrencyPolicy policy = ConcurrencyPolicy.of(admittance.policy());
+    if (!admittance.hasSteps()) {
+      return pending;
+    }
+    if (policy != ConcurrencyPolicy.ALLOW && admittance.undecided() > 0) {
+      return pending;
+    }
+    Admission.Decision decision =
+        Admission.decide(policy, admittance.running(), admittance.queued());
+    return switch (decision.verdict()) {
+      case START -> new PlannedRun(scheduled, RunStatus.RUNNING.spelling());
+      case SKIP ->
+          new PlannedRun(
+              scheduled,
+              RunStatus.SKIPPED.spelling(),
+              decision.reason(),
+              Admission.skipMessage(admittance.running()));
+      case QUEUE ->
+          new PlannedRun(
+              scheduled,
+              RunStatus.PENDING.spelling(),
+              Admission.QUEUED,
+              Admission.queueMessage(admittance.running()));
+      case REPLACE -> pending;
+    };
   }
 }

@@ -1,11 +1,13 @@
 package io.nightshift.store;
 
+import io.nightshift.engine.Admission;
 import io.nightshift.metrics.MetricsStore;
 import io.nightshift.run.Attempt;
 import io.nightshift.run.NotLeaderException;
 import io.nightshift.run.RunStatus;
 import io.nightshift.run.RunStore.Leftover;
 import io.nightshift.run.Trigger;
+import io.nightshift.workflow.ConcurrencyPolicy;
 import jakarta.inject.Singleton;
 import java.sql.Array;
 import java.sql.Connection;
@@ -19,6 +21,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +74,27 @@ public class ScheduleRepository {
   public record Fence(String node, long token) {}
 
   /** A run a fire records: its scheduled time and the status it starts in. */
-  public record PlannedRun(Instant scheduledTime, String status) {}
+  public record PlannedRun(Instant scheduledTime, String status, String reason, String message) {
+
+    public PlannedRun(Instant scheduledTime, String status) {
+      this(scheduledTime, status, null, null);
+    }
+  }
+
+  /**
+   * What admitting a run of a due schedule as it fires weighs, read once the schedule is locked:
+   * its concurrency policy as spelled in its definition, whether it has steps, and the workflow's
+   * active runs: the ids of those Running, how many wait in the queue, and how many are Pending and
+   * not yet decided by the engine, oldest first.
+   */
+  public record Admittance(
+      String policy, boolean hasSteps, List<String> running, int queued, int undecided) {}
+
+  /**
+   * A due schedule, locked, with what admission weighs: present on the leader's fenced scan only,
+   * which is the one that may admit.
+   */
+  public record DueSchedule(ScheduleRow row, Optional<Admittance> admittance) {}
 
   /**
    * What to do with one due schedule: record {@code runs} (oldest first) and move {@code
@@ -248,7 +271,7 @@ public class ScheduleRepository {
       Clock clock,
       int limit,
       Optional<Fence> fence,
-      Function<List<ScheduleRow>, List<Fire>> decide) {
+      Function<List<DueSchedule>, List<Fire>> decide) {
     return jdbc.inTransaction(
         connection -> {
           if (fence.isPresent()
@@ -268,8 +291,8 @@ public class ScheduleRepository {
               connection.prepareStatement(
                   "SELECT "
                       + SELECT_COLUMNS
-                      + ", last_run_seq, concurrency_policy = 'Allow' AND cardinality(steps) > 0"
-                      + " AS admissible FROM schedules WHERE next_fire_time <= ?"
+                      + ", last_run_seq, concurrency_policy, cardinality(steps) > 0 AS has_steps"
+                      + " FROM schedules WHERE next_fire_time <= ?"
                       + " ORDER BY next_fire_time LIMIT ? FOR UPDATE SKIP LOCKED")) {
             statement.setTimestamp(1, timestamp(now));
             statement.setInt(2, limit);
@@ -279,36 +302,113 @@ public class ScheduleRepository {
                 due.add(row);
                 locked.put(
                     List.of(row.namespace(), row.name()),
-                    new Due(row, result.getLong("last_run_seq"), result.getBoolean("admissible")));
+                    new Due(
+                        row,
+                        result.getLong("last_run_seq"),
+                        result.getString("concurrency_policy"),
+                        result.getBoolean("has_steps")));
               }
             }
           }
           if (due.isEmpty()) {
             return new Batch(0, 0, 0);
           }
-          List<Fire> fires = decide.apply(due);
+          Map<List<String>, Siblings> siblings =
+              fence.isPresent() ? siblings(connection, locked.values()) : Map.of();
+          List<DueSchedule> schedules = new ArrayList<>(due.size());
+          for (ScheduleRow row : due) {
+            List<String> key = List.of(row.namespace(), row.name());
+            Due locking = locked.get(key);
+            Optional<Admittance> admittance =
+                fence.map(
+                    leader -> {
+                      Siblings active = siblings.getOrDefault(key, Siblings.NONE);
+                      return new Admittance(
+                          locking.policy(),
+                          locking.hasSteps(),
+                          active.running(),
+                          active.queued(),
+                          active.undecided());
+                    });
+            schedules.add(new DueSchedule(row, admittance));
+          }
+          List<Fire> fires = decide.apply(schedules);
           Instant createdAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
-          Batch written = write(connection, fires, locked, createdAt, fence.isPresent());
+          Batch written = write(connection, fires, locked, createdAt);
           return new Batch(due.size(), written.runs(), written.missed());
         });
   }
 
-  /**
-   * A locked due schedule: its row, the last run seq taken, and whether an on-time run of it may be
-   * admitted as it fires (its policy is Allow and it has steps).
-   */
-  private record Due(ScheduleRow row, long lastRunSeq, boolean admissible) {}
+  /** A locked due schedule: its row, the last run seq taken, its policy, whether it has steps. */
+  private record Due(ScheduleRow row, long lastRunSeq, String policy, boolean hasSteps) {}
+
+  /** A workflow's active runs, as admission weighs them. */
+  private record Siblings(List<String> running, int queued, int undecided) {
+    static final Siblings NONE = new Siblings(List.of(), 0, 0);
+  }
 
   /**
-   * Moves each schedule on (taking its runs' seqs), inserts the runs and the step rows of those
-   * admitted, in one statement; counts the Missed ones.
+   * The active runs of the locked schedules whose runs admission weighs against others (every
+   * policy but Allow), read after the locks are held: a run created or retried meanwhile took the
+   * same schedule row's lock and has committed, so this statement sees it.
+   */
+  private static Map<List<String>, Siblings> siblings(Connection connection, Collection<Due> locked)
+      throws SQLException {
+    List<String> namespaces = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (Due due : locked) {
+      if (due.hasSteps() && ConcurrencyPolicy.of(due.policy()) != ConcurrencyPolicy.ALLOW) {
+        namespaces.add(due.row().namespace());
+        names.add(due.row().name());
+      }
+    }
+    if (namespaces.isEmpty()) {
+      return Map.of();
+    }
+    Map<List<String>, List<String>> running = new HashMap<>();
+    Map<List<String>, Integer> queued = new HashMap<>();
+    Map<List<String>, Integer> undecided = new HashMap<>();
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "SELECT r.namespace, r.workflow, r.id, r.status, r.reason FROM runs r"
+                + " JOIN unnest(?::text[], ?::text[]) AS k(namespace, name)"
+                + " ON r.namespace = k.namespace AND r.workflow = k.name"
+                + " WHERE r.status IN ('Pending', 'Running') ORDER BY r.seq")) {
+      statement.setArray(1, text(connection, namespaces));
+      statement.setArray(2, text(connection, names));
+      try (ResultSet result = statement.executeQuery()) {
+        while (result.next()) {
+          List<String> key = List.of(result.getString(1), result.getString(2));
+          if (RunStatus.RUNNING.spelling().equals(result.getString(4))) {
+            running.computeIfAbsent(key, k -> new ArrayList<>()).add(result.getString(3));
+          } else if (Admission.QUEUED.equals(result.getString(5))) {
+            queued.merge(key, 1, Integer::sum);
+          } else {
+            undecided.merge(key, 1, Integer::sum);
+          }
+        }
+      }
+    }
+    Map<List<String>, Siblings> siblings = new HashMap<>();
+    for (int i = 0; i < namespaces.size(); i++) {
+      List<String> key = List.of(namespaces.get(i), names.get(i));
+      siblings.put(
+          key,
+          new Siblings(
+              running.getOrDefault(key, List.of()),
+              queued.getOrDefault(key, 0),
+              undecided.getOrDefault(key, 0)));
+    }
+    return siblings;
+  }
+
+  /**
+   * Moves each schedule on (taking its runs' seqs), inserts the runs as decided (Running with their
+   * step rows, Pending, Queued, Skipped or Missed) in one statement, and signals those still active
+   * to the leader's engine; counts the Missed and Skipped ones.
    */
   private static Batch write(
-      Connection connection,
-      List<Fire> fires,
-      Map<List<String>, Due> locked,
-      Instant createdAt,
-      boolean admit)
+      Connection connection, List<Fire> fires, Map<List<String>, Due> locked, Instant createdAt)
       throws SQLException {
     int size = fires.size();
     String[] fireNamespaces = new String[size];
@@ -320,6 +420,8 @@ public class ScheduleRepository {
     List<String> workflows = new ArrayList<>();
     List<Long> seqs = new ArrayList<>();
     List<String> statuses = new ArrayList<>();
+    List<String> reasons = new ArrayList<>();
+    List<String> messages = new ArrayList<>();
     List<String> times = new ArrayList<>();
     List<String> uids = new ArrayList<>();
     List<Long> generations = new ArrayList<>();
@@ -337,13 +439,17 @@ public class ScheduleRepository {
       counts[i] = fire.runs().size();
       long seq = due.lastRunSeq();
       for (PlannedRun run : fire.runs()) {
-        boolean admitted =
-            admit && due.admissible() && RunStatus.PENDING.spelling().equals(run.status());
+        if (RunStatus.RUNNING.spelling().equals(run.status()) && !due.hasSteps()) {
+          throw new IllegalArgumentException(
+              fire.namespace() + "/" + fire.name() + " has no steps to start");
+        }
         ids.add(RunIds.next(createdAt));
         namespaces.add(fire.namespace());
         workflows.add(fire.name());
         seqs.add(++seq);
-        statuses.add(admitted ? RunStatus.RUNNING.spelling() : run.status());
+        statuses.add(run.status());
+        reasons.add(run.reason());
+        messages.add(run.message());
         times.add(run.scheduledTime().toString());
         uids.add(due.row().uid().toString());
         generations.add(due.row().generation());
@@ -352,6 +458,7 @@ public class ScheduleRepository {
     }
     int inserted;
     Map<List<String>, Integer> missed = new HashMap<>();
+    MetricsStore.Pending skipped = new MetricsStore.Pending();
     try (PreparedStatement statement =
         connection.prepareStatement(
             "WITH moved AS (UPDATE schedules s SET next_fire_time = u.next,"
@@ -360,16 +467,19 @@ public class ScheduleRepository {
                 + " AS u(namespace, name, next, n)"
                 + " WHERE s.namespace = u.namespace AND s.name = u.name),"
                 + " inserted AS (INSERT INTO runs (id, namespace, workflow, seq, trigger, status,"
-                + " scheduled_time, created_at, started_at, parameters, workflow_uid, generation)"
-                + " SELECT u.id, u.namespace, u.workflow, u.seq, 'schedule', u.status,"
-                + " u.scheduled_time, ?, CASE WHEN u.status = 'Running' THEN ?::timestamptz END,"
+                + " reason, message, scheduled_time, created_at, started_at, finished_at,"
+                + " parameters, workflow_uid, generation)"
+                + " SELECT u.id, u.namespace, u.workflow, u.seq, 'schedule', u.status, u.reason,"
+                + " u.message, u.scheduled_time, ?,"
+                + " CASE WHEN u.status = 'Running' THEN ?::timestamptz END,"
+                + " CASE WHEN u.status = 'Skipped' THEN ?::timestamptz END,"
                 + " CAST(u.parameters AS json), u.uid, u.generation"
                 + " FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[],"
-                + " ?::timestamptz[], ?::uuid[], ?::bigint[], ?::text[])"
-                + " AS u(id, namespace, workflow, seq, status, scheduled_time, uid, generation,"
-                + " parameters)"
+                + " ?::text[], ?::text[], ?::timestamptz[], ?::uuid[], ?::bigint[], ?::text[])"
+                + " AS u(id, namespace, workflow, seq, status, reason, message, scheduled_time,"
+                + " uid, generation, parameters)"
                 + " ON CONFLICT (namespace, workflow, scheduled_time) WHERE trigger <> 'manual'"
-                + " DO NOTHING RETURNING id, namespace, workflow, status),"
+                + " DO NOTHING RETURNING id, namespace, workflow, status, reason),"
                 // The step rows of the runs admitted, Pending, in their definition's order: the
                 // steps of the generation stored, which the locked row still names.
                 + " steps AS (INSERT INTO run_steps (run_id, name, position, status, attempt)"
@@ -379,41 +489,66 @@ public class ScheduleRepository {
                 + " WHERE i.status = 'Running')"
                 + " SELECT count(*), array_agg(namespace) FILTER (WHERE status = 'Missed'),"
                 + " array_agg(workflow) FILTER (WHERE status = 'Missed'),"
+                + " array_agg(namespace) FILTER (WHERE status = 'Skipped'),"
+                + " array_agg(workflow) FILTER (WHERE status = 'Skipped'),"
+                + " array_agg(reason) FILTER (WHERE status = 'Skipped'),"
                 // The leader's engine hears of the runs it has to move on, once committed.
                 + " (SELECT count(pg_notify('"
                 + RunNotifications.CHANNEL
                 + "', id)) FROM inserted WHERE status IN ('Pending', 'Running'))"
                 + " FROM inserted")) {
-      statement.setArray(1, connection.createArrayOf("text", fireNamespaces));
-      statement.setArray(2, connection.createArrayOf("text", fireNames));
-      statement.setArray(3, connection.createArrayOf("text", nexts));
-      statement.setArray(4, connection.createArrayOf("int4", counts));
-      statement.setTimestamp(5, Jdbc.timestamp(createdAt));
-      statement.setTimestamp(6, Jdbc.timestamp(createdAt));
-      statement.setArray(7, text(connection, ids));
-      statement.setArray(8, text(connection, namespaces));
-      statement.setArray(9, text(connection, workflows));
-      statement.setArray(10, connection.createArrayOf("int8", seqs.toArray(Long[]::new)));
-      statement.setArray(11, text(connection, statuses));
-      statement.setArray(12, text(connection, times));
-      statement.setArray(13, text(connection, uids));
-      statement.setArray(14, connection.createArrayOf("int8", generations.toArray(Long[]::new)));
-      statement.setArray(15, text(connection, parameters));
+      int n = 0;
+      statement.setArray(++n, connection.createArrayOf("text", fireNamespaces));
+      statement.setArray(++n, connection.createArrayOf("text", fireNames));
+      statement.setArray(++n, connection.createArrayOf("text", nexts));
+      statement.setArray(++n, connection.createArrayOf("int4", counts));
+      statement.setTimestamp(++n, Jdbc.timestamp(createdAt));
+      statement.setTimestamp(++n, Jdbc.timestamp(createdAt));
+      statement.setTimestamp(++n, Jdbc.timestamp(createdAt));
+      statement.setArray(++n, text(connection, ids));
+      statement.setArray(++n, text(connection, namespaces));
+      statement.setArray(++n, text(connection, workflows));
+      statement.setArray(++n, connection.createArrayOf("int8", seqs.toArray(Long[]::new)));
+      statement.setArray(++n, text(connection, statuses));
+      statement.setArray(++n, text(connection, reasons));
+      statement.setArray(++n, text(connection, messages));
+      statement.setArray(++n, text(connection, times));
+      statement.setArray(++n, text(connection, uids));
+      statement.setArray(++n, connection.createArrayOf("int8", generations.toArray(Long[]::new)));
+      statement.setArray(++n, text(connection, parameters));
       try (ResultSet result = statement.executeQuery()) {
         result.next();
         inserted = result.getInt(1);
-        Array missedNamespaces = result.getArray(2);
-        if (missedNamespaces != null) {
-          String[] missedIn = (String[]) missedNamespaces.getArray();
-          String[] missedOf = (String[]) result.getArray(3).getArray();
-          for (int i = 0; i < missedIn.length; i++) {
-            missed.merge(List.of(missedIn[i], missedOf[i]), 1, Integer::sum);
-          }
+        String[] missedIn = strings(result, 2);
+        String[] missedOf = strings(result, 3);
+        for (int i = 0; i < missedIn.length; i++) {
+          missed.merge(List.of(missedIn[i], missedOf[i]), 1, Integer::sum);
+        }
+        String[] skippedIn = strings(result, 4);
+        String[] skippedOf = strings(result, 5);
+        String[] skippedFor = strings(result, 6);
+        for (int i = 0; i < skippedIn.length; i++) {
+          MetricsStore.runEnded(
+              skipped,
+              skippedIn[i],
+              skippedOf[i],
+              Trigger.SCHEDULE.spelling(),
+              RunStatus.SKIPPED.spelling(),
+              skippedFor[i],
+              null,
+              createdAt);
         }
       }
     }
     MetricsStore.runsMissed(connection, Trigger.SCHEDULE.spelling(), missed);
+    skipped.flush(connection);
     return new Batch(0, inserted, missed.values().stream().mapToInt(Integer::intValue).sum());
+  }
+
+  /** A text[] column, empty when null (an aggregate over no rows). */
+  private static String[] strings(ResultSet result, int column) throws SQLException {
+    Array array = result.getArray(column);
+    return array == null ? new String[0] : (String[]) array.getArray();
   }
 
   /**

@@ -15,5 +15,21 @@ public enum ConcurrencyPolicy {
   REPLACE,
   /** The new run waits for the active one; at most one waits. */
   @JsonProperty("Queue")
-  QUEUE
+  QUEUE;
+
+  /** The policy as a definition spells it: Allow, Forbid, Replace or Queue. */
+  public static ConcurrencyPolicy of(String spelling) {
+    for (ConcurrencyPolicy policy : values()) {
+      if (policy.spelling().equals(spelling)) {
+        return policy;
+      }
+    }
+    throw new IllegalArgumentException("no concurrency policy " + spelling);
+  }
+
+  /** How a definition spells it. */
+  public String spelling() {
+    String name = name();
+    return name.charAt(0) + name.substring(1).toLowerCase(java.util.Locale.ROOT);
+  }
 }

@@ -6,9 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.nightshift.run.NotLeaderException;
 import io.nightshift.store.LeaseRepository;
 import io.nightshift.store.ScheduleRepository;
+import io.nightshift.store.ScheduleRepository.Batch;
+import io.nightshift.store.ScheduleRepository.DueSchedule;
+import io.nightshift.store.ScheduleRepository.Fence;
+import io.nightshift.store.ScheduleRepository.Fire;
 import io.nightshift.testsupport.PostgresFixture;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,11 +21,13 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -135,7 +142,6 @@ class DueScanIT {
           new DueScan(
               new ScheduleRepository(database.migratedDataSource()),
               Clock.fixed(NINE, ZoneOffset.UTC),
-              DueScan.InitialStatus.PENDING,
               3));
     }
     ExecutorService threads = Executors.newFixedThreadPool(2);
@@ -157,7 +163,6 @@ class DueScanIT {
       threads.shutdownNow();
     }
 
-    long forbid = count("SELECT count(*) FROM schedules WHERE name LIKE '%7'");
     assertThat(count("SELECT count(*) FROM runs")).isEqualTo(size);
     assertThat(count("SELECT count(DISTINCT workflow) FROM runs WHERE seq = 1")).isEqualTo(size);
     assertThat(
@@ -166,10 +171,9 @@ class DueScanIT {
                     + " AND scheduled_time = '"
                     + NINE
                     + "'"))
-        .isEqualTo(size - forbid);
-    assertThat(count("SELECT count(*) FROM runs WHERE status = 'Pending' AND started_at IS NULL"))
-        .isEqualTo(forbid);
-    assertThat(count("SELECT count(*) FROM run_steps")).isEqualTo(2 * (size - forbid));
+        .as("Forbid with nothing active starts as Allow does")
+        .isEqualTo(size);
+    assertThat(count("SELECT count(*) FROM run_steps")).isEqualTo(2 * size);
     assertThat(
             count(
                 "SELECT count(*) FROM schedules WHERE last_run_seq = 1 AND next_fire_time = '"
@@ -184,18 +188,31 @@ class DueScanIT {
     int size = 3 * DueScan.BATCH_SIZE;
     workflows(size, "* * * * *", null, NINE);
     AtomicInteger decided = new AtomicInteger();
-    DueScan scan =
-        new DueScan(
-            new ScheduleRepository(dataSource),
-            Clock.fixed(NINE, ZoneOffset.UTC),
-            (namespace, workflow, time) -> {
-              // The second batch to be decided, whichever thread runs it, fails.
-              if (decided.incrementAndGet() == DueScan.BATCH_SIZE + 1) {
-                throw new IllegalStateException("cannot decide");
-              }
-              return "Pending";
-            },
-            2);
+    ScheduleRepository failingSecond =
+        new ScheduleRepository(dataSource) {
+          @Override
+          public Batch fireDue(
+              Instant now,
+              Clock clock,
+              int limit,
+              Optional<Fence> fence,
+              Function<List<DueSchedule>, List<Fire>> decide) {
+            return super.fireDue(
+                now,
+                clock,
+                limit,
+                fence,
+                due -> {
+                  // The second batch to be decided, whichever thread runs it, fails, with its
+                  // schedules locked.
+                  if (decided.incrementAndGet() == 2) {
+                    throw new IllegalStateException("cannot decide");
+                  }
+                  return decide.apply(due);
+                });
+          }
+        };
+    DueScan scan = new DueScan(failingSecond, Clock.fixed(NINE, ZoneOffset.UTC), 2);
 
     assertThatThrownBy(() -> scan.fenced(NINE.plusMillis(5), "node-1", lease("node-1")))
         .isInstanceOf(IllegalStateException.class)
@@ -267,29 +284,80 @@ class DueScanIT {
   }
 
   @Test
-  void the_initial_status_of_an_on_time_run_is_the_seams() throws Exception {
-    workflows(2, "* * * * *", null, NINE);
-    DueScan skipping =
-        new DueScan(
-            new ScheduleRepository(dataSource),
-            Clock.fixed(NINE, ZoneOffset.UTC),
-            (namespace, workflow, time) -> workflow.equals("w1") ? "Skipped" : "Pending");
-    long token =
-        new LeaseRepository(dataSource)
-            .acquireOrRenew("node-1", Instant.now(), Instant.now().plusSeconds(30))
-            .orElseThrow()
-            .fencingToken();
+  void on_the_leader_each_policy_is_admitted_as_the_run_fires_against_the_active_runs()
+      throws Exception {
+    workflows(6, "* * * * *", null, NINE);
+    execute("UPDATE schedules SET steps = '{extract,load}'");
+    execute("UPDATE schedules SET concurrency_policy = 'Forbid' WHERE name IN ('w1', 'w2')");
+    execute("UPDATE schedules SET concurrency_policy = 'Queue' WHERE name IN ('w3', 'w4')");
+    execute("UPDATE schedules SET concurrency_policy = 'Replace' WHERE name IN ('w5', 'w6')");
+    // w1, w3, w4 and w5 have a run Running; w4 has one queued behind it too.
+    for (String name : List.of("w1", "w3", "w4", "w5")) {
+      activeRun(name, "running-" + name, 1, "Running", null);
+    }
+    activeRun("w4", "queued-w4", 2, "Pending", "Queued");
 
-    skipping.fenced(NINE, "node-1", token);
+    scan(dataSource).fenced(NINE, "node-1", lease("node-1"));
 
-    assertThat(count("SELECT count(*) FROM runs WHERE workflow = 'w1' AND status = 'Skipped'"))
-        .isEqualTo(1);
-    assertThat(count("SELECT count(*) FROM runs WHERE workflow = 'w2' AND status = 'Pending'"))
-        .isEqualTo(1);
+    assertThat(fired("w1")).isEqualTo("Skipped ConcurrencyForbid finished");
+    assertThat(fired("w2")).isEqualTo("Running - started");
+    assertThat(fired("w3")).isEqualTo("Pending Queued -");
+    assertThat(fired("w4")).isEqualTo("Skipped QueueFull finished");
+    assertThat(fired("w5")).as("Replace stops runs: the engine's").isEqualTo("Pending - -");
+    assertThat(fired("w6")).isEqualTo("Running - started");
+    assertThat(
+            count(
+                "SELECT count(*) FROM run_steps s JOIN runs r ON r.id = s.run_id"
+                    + " WHERE r.trigger = 'schedule'"))
+        .as("step rows for the two runs started")
+        .isEqualTo(4);
+    assertThat(
+            count(
+                "SELECT sum(value) FROM metric_values WHERE name = 'nightshift_runs' AND labels::json"
+                    + " ->> 'status' = 'Skipped'"))
+        .isEqualTo(2);
+  }
+
+  /** A run of bulk/{@code workflow} written as another writer would have. */
+  private void activeRun(String workflow, String id, int seq, String status, String reason)
+      throws Exception {
+    execute(
+        "INSERT INTO runs (id, namespace, workflow, seq, trigger, status, reason, scheduled_time,"
+            + " created_at, started_at, parameters, workflow_uid, generation)"
+            + " SELECT '"
+            + id
+            + "', namespace, name, "
+            + seq
+            + ", 'manual', '"
+            + status
+            + "', "
+            + (reason == null ? "NULL" : "'" + reason + "'")
+            + ", now(), now(), now(), CAST('{}' AS json), uid, generation FROM schedules"
+            + " WHERE name = '"
+            + workflow
+            + "'");
+    execute("UPDATE schedules SET last_run_seq = " + seq + " WHERE name = '" + workflow + "'");
+  }
+
+  /** The scheduled run of bulk/{@code workflow}: status, reason, and which end times it has. */
+  private String fired(String workflow) throws Exception {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement =
+            connection.prepareStatement(
+                "SELECT status || ' ' || coalesce(reason, '-') || ' ' || CASE WHEN started_at IS"
+                    + " NOT NULL THEN 'started' WHEN finished_at IS NOT NULL THEN 'finished'"
+                    + " ELSE '-' END FROM runs WHERE workflow = ? AND trigger = 'schedule'")) {
+      statement.setString(1, workflow);
+      try (ResultSet result = statement.executeQuery()) {
+        assertThat(result.next()).as("a scheduled run of " + workflow).isTrue();
+        return result.getString(1);
+      }
+    }
   }
 
   @Test
-  void on_the_leader_a_run_under_allow_is_admitted_by_the_scan_with_its_steps() throws Exception {
+  void on_the_leader_a_run_with_nothing_active_is_admitted_by_the_scan_with_its_steps()
+      throws Exception {
     workflows(3, "* * * * *", null, NINE);
     execute("UPDATE schedules SET steps = '{extract,load}'");
     execute("UPDATE schedules SET concurrency_policy = 'Forbid' WHERE name = 'w3'");
@@ -305,18 +373,20 @@ class DueScanIT {
         .isEqualTo(2);
     assertThat(
             count(
-                "SELECT count(*) FROM runs WHERE workflow = 'w3' AND status = 'Pending'"
-                    + " AND started_at IS NULL"))
-        .as("Forbid is the engine's to decide")
+                "SELECT count(*) FROM runs WHERE workflow = 'w3' AND status = 'Running'"
+                    + " AND started_at = '"
+                    + NINE
+                    + "'"))
+        .as("Forbid with nothing active starts too")
         .isEqualTo(1);
     assertThat(
             count(
                 "SELECT count(*) FROM run_steps s JOIN runs r ON r.id = s.run_id WHERE"
                     + " s.status = 'Pending' AND s.attempt = 0 AND ((s.name = 'extract' AND"
                     + " s.position = 0) OR (s.name = 'load' AND s.position = 1))"
-                    + " AND r.workflow IN ('w1', 'w2')"))
-        .isEqualTo(4);
-    assertThat(count("SELECT count(*) FROM run_steps")).isEqualTo(4);
+                    + " AND r.workflow IN ('w1', 'w2', 'w3')"))
+        .isEqualTo(6);
+    assertThat(count("SELECT count(*) FROM run_steps")).isEqualTo(6);
   }
 
   @Test

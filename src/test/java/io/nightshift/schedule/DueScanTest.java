@@ -2,6 +2,7 @@ package io.nightshift.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nightshift.store.ScheduleRepository.Admittance;
 import io.nightshift.store.ScheduleRepository.Fire;
 import io.nightshift.store.ScheduleRepository.PlannedRun;
 import io.nightshift.store.ScheduleRepository.ScheduleRow;
@@ -11,8 +12,13 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** What one due schedule's fire records, and when it fires next, decided from its row alone. */
 class DueScanTest {
@@ -26,11 +32,7 @@ class DueScanTest {
 
   private static Fire fire(ScheduleRow row, Instant now) {
     return DueScan.decide(
-        row,
-        CronSchedule.parse(row.cron()),
-        ZoneId.of(row.timeZone()),
-        now,
-        DueScan.InitialStatus.PENDING);
+        row, CronSchedule.parse(row.cron()), ZoneId.of(row.timeZone()), now, Optional.empty());
   }
 
   /** Fires a schedule at each of its times, as on-time scans would, and collects the runs. */
@@ -130,18 +132,79 @@ class DueScanTest {
   }
 
   @Test
-  void the_status_of_an_on_time_run_comes_from_the_seam() {
-    Instant two = Instant.parse("2026-11-23T02:00:00Z");
+  void on_the_leader_the_latest_time_is_admitted_and_older_ones_stay_missed() {
+    Instant next = Instant.parse("2026-11-23T04:00:00Z");
+    ScheduleRow row = due("0 * * * *", "UTC", null, next);
 
     Fire fire =
         DueScan.decide(
-            due("0 * * * *", "UTC", null, two),
-            CronSchedule.parse("0 * * * *"),
+            row,
+            CronSchedule.parse(row.cron()),
             ZoneId.of("UTC"),
-            two,
-            (namespace, workflow, time) -> "Skipped");
+            Instant.parse("2026-11-23T05:00:10Z"),
+            Optional.of(new Admittance("Forbid", true, List.of("r-1"), 0, 0)));
 
-    assertThat(fire.runs()).containsExactly(new PlannedRun(two, "Skipped"));
+    assertThat(fire.runs())
+        .containsExactly(
+            new PlannedRun(next, "Missed"),
+            new PlannedRun(
+                Instant.parse("2026-11-23T05:00:00Z"),
+                "Skipped",
+                "ConcurrencyForbid",
+                "a run of this workflow was active: r-1"));
+  }
+
+  /** What a run fired on time is written as, by policy and the workflow's active runs. */
+  static Stream<Arguments> admissions() {
+    return Stream.of(
+        Arguments.of("Allow", true, List.of("r-1"), 1, 1, "Running", null, null),
+        Arguments.of("Forbid", true, List.of(), 0, 0, "Running", null, null),
+        Arguments.of(
+            "Forbid",
+            true,
+            List.of("r-1"),
+            0,
+            0,
+            "Skipped",
+            "ConcurrencyForbid",
+            "a run of this workflow was active: r-1"),
+        Arguments.of("Queue", true, List.of("r-1"), 0, 0, "Pending", "Queued", "waits for r-1"),
+        Arguments.of(
+            "Queue",
+            true,
+            List.of("r-1"),
+            1,
+            0,
+            "Skipped",
+            "QueueFull",
+            "a run of this workflow was active: r-1"),
+        // Replace stops the running one: the engine's to do.
+        Arguments.of("Replace", true, List.of("r-1"), 0, 0, "Pending", null, null),
+        Arguments.of("Replace", true, List.of(), 0, 0, "Running", null, null),
+        // An older run not yet decided goes first, in the engine.
+        Arguments.of("Forbid", true, List.of(), 0, 1, "Pending", null, null),
+        Arguments.of("Queue", true, List.of("r-1"), 0, 1, "Pending", null, null),
+        // No steps: nothing to start; the engine ends it.
+        Arguments.of("Allow", false, List.of(), 0, 0, "Pending", null, null));
+  }
+
+  @ParameterizedTest(name = "{0}, steps {1}, running {2}, queued {3}, undecided {4}: {5} {6}")
+  @MethodSource("admissions")
+  void an_on_time_run_is_admitted_as_the_engine_would(
+      String policy,
+      boolean hasSteps,
+      List<String> running,
+      int queued,
+      int undecided,
+      String status,
+      String reason,
+      String message) {
+    Instant time = Instant.parse("2026-11-23T02:00:00Z");
+
+    PlannedRun run =
+        DueScan.admit(time, new Admittance(policy, hasSteps, running, queued, undecided));
+
+    assertThat(run).isEqualTo(new PlannedRun(time, status, reason, message));
   }
 
   @Test

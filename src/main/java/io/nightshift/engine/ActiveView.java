@@ -135,7 +135,9 @@ final class ActiveView {
     for (RunRow run : fresh) {
       if (!run.status().ended()) {
         RunRow old = runs.get(run.id());
-        active.put(run.id(), old == null ? run : withDefinition(run, old.definition()));
+        active.put(
+            run.id(),
+            old == null || run.definition() != null ? run : run.withDefinition(old.definition()));
       }
     }
     boolean added = false;
@@ -166,27 +168,6 @@ final class ActiveView {
       }
       ordered = List.copyOf(kept);
     }
-  }
-
-  private static RunRow withDefinition(RunRow run, String definition) {
-    return run.definition() != null
-        ? run
-        : new RunRow(
-            run.id(),
-            run.namespace(),
-            run.workflow(),
-            run.seq(),
-            run.trigger(),
-            run.status(),
-            run.reason(),
-            run.message(),
-            run.scheduledTime(),
-            run.createdAt(),
-            run.startedAt(),
-            run.finishedAt(),
-            run.parameters(),
-            definition,
-            run.cancelRequested());
   }
 
   private static String runId(Change change) {

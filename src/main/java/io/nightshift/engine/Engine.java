@@ -65,11 +65,15 @@ public class Engine {
   /** How long an ended run beyond the history limits is kept, for those waiting on it. */
   static final java.time.Duration HISTORY_GRACE = java.time.Duration.ofMinutes(1);
 
+  /** How soon a pass put off while this node fires is tried again. */
+  private static final java.time.Duration FIRING_RECHECK = java.time.Duration.ofMillis(50);
+
   private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final RunStore runs;
   private final RunSignals signals;
+  private final io.nightshift.run.Firing firing;
   private final ActiveView view;
   private final WorkflowService workflows;
   private final LeaderElector elector;
@@ -112,6 +116,7 @@ public class Engine {
   public Engine(
       RunStore runs,
       RunSignals signals,
+      io.nightshift.run.Firing firing,
       WorkflowService workflows,
       LeaderElector elector,
       Executor executor,
@@ -122,6 +127,7 @@ public class Engine {
       MeterRegistry registry) {
     this.runs = runs;
     this.signals = signals;
+    this.firing = firing;
     this.view = new ActiveView(runs, config.resync());
     this.workflows = workflows;
     this.elector = elector;
@@ -175,6 +181,13 @@ public class Engine {
   /** One pass over the active runs, if this node is the leader. */
   public void tick() {
     if (!elector.isLeader()) {
+      return;
+    }
+    if (firing.inProgress()) {
+      // Looked at again shortly: the scan's signals may all have come while it ran.
+      if (config.loop() && !loop.isShutdown()) {
+        loop.schedule(this::wake, FIRING_RECHECK.toMillis(), TimeUnit.MILLISECONDS);
+      }
       return;
     }
     long started = System.nanoTime();
@@ -495,24 +508,7 @@ public class Engine {
       if (same == null || !same.containsKey(run.id())) {
         return;
       }
-      same.put(
-          run.id(),
-          new RunRow(
-              run.id(),
-              run.namespace(),
-              run.workflow(),
-              run.seq(),
-              run.trigger(),
-              status,
-              reason,
-              run.message(),
-              run.scheduledTime(),
-              run.createdAt(),
-              run.startedAt(),
-              run.finishedAt(),
-              run.parameters(),
-              run.definition(),
-              run.cancelRequested()));
+      same.put(run.id(), run.withStatus(status, reason));
     }
 
     private static String key(RunRow run) {

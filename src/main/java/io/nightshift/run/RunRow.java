@@ -18,4 +18,45 @@ public record RunRow(
     Instant finishedAt,
     String parameters,
     String definition,
-    boolean cancelRequested) {}
+    boolean cancelRequested) {
+
+  /** The same run with another stored definition (null: not read). */
+  public RunRow withDefinition(String definition) {
+    return new RunRow(
+        id,
+        namespace,
+        workflow,
+        seq,
+        trigger,
+        status,
+        reason,
+        message,
+        scheduledTime,
+        createdAt,
+        startedAt,
+        finishedAt,
+        parameters,
+        definition,
+        cancelRequested);
+  }
+
+  /** The same run in another status, for this reason. */
+  public RunRow withStatus(RunStatus status, String reason) {
+    return new RunRow(
+        id,
+        namespace,
+        workflow,
+        seq,
+        trigger,
+        status,
+        reason,
+        message,
+        scheduledTime,
+        createdAt,
+        startedAt,
+        finishedAt,
+        parameters,
+        definition,
+        cancelRequested);
+  }
+}

@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * while its fire is recorded and moved on (others skip it), and a run's scheduled time is unique.
  */
 @Singleton
-public class DueScan {
+public class DueScan implements io.nightshift.run.Firing {
 
   /** Schedules locked, decided and recorded per transaction. */
   public static final int BATCH_SIZE = 1000;
@@ -77,6 +77,7 @@ public class DueScan {
   private final Clock clock;
   private final int parallelBatches;
   private final ExecutorService helpers;
+  private final AtomicInteger scanning = new AtomicInteger();
 
   public DueScan(ScheduleRepository schedules, Clock clock) {
     this(schedules, clock, PARALLEL_BATCHES);
@@ -127,7 +128,21 @@ public class DueScan {
    * #PARALLEL_BATCHES} - 1 helpers join in, each with batches of its own. Returns when every one of
    * them has seen a short batch, with all they did, or throws what the first that failed threw.
    */
+  @Override
+  public boolean inProgress() {
+    return scanning.get() > 0;
+  }
+
   private Result scan(Instant now, Optional<Fence> fence) {
+    scanning.incrementAndGet();
+    try {
+      return scanAll(now, fence);
+    } finally {
+      scanning.decrementAndGet();
+    }
+  }
+
+  private Result scanAll(Instant now, Optional<Fence> fence) {
     long started = System.nanoTime();
     Map<String, CronSchedule> crons = new ConcurrentHashMap<>();
     List<Future<Result>> helping = new ArrayList<>();

@@ -83,6 +83,11 @@ final class EmbeddedPostgresServer implements AutoCloseable {
               .setCleanDataDirectory(false)
               .setServerConfig("listen_addresses", "localhost")
               .setServerConfig("password_encryption", "scram-sha-256")
+              // zonky starts PostgreSQL for tests: "-F" (no fsync) and no synchronous commit, so
+              // a power loss could lose committed runs or corrupt the files. These come after
+              // and win: a run the API answered for is on disk.
+              .setServerConfig("fsync", "on")
+              .setServerConfig("synchronous_commit", "on")
               // Options of initdb, used only on a new data directory: these come after zonky's own
               // "-A trust" and replace it, and the superuser gets its password from the file.
               .setLocaleConfig("auth", "scram-sha-256")

@@ -47,8 +47,16 @@ final class Extras {
     json.put("workflows", workflows);
     json.put("runs_of_history", runs);
     json.put("heap_before_mib", usedHeapAfterGcMib());
+    // History limits that keep it all: runs / workflows Succeeded runs each (at most 1,000).
+    int kept = Math.min(1000, Math.max(3, (runs + workflows - 1) / workflows));
     NightshiftRound.Definitions defined =
-        NightshiftRound.define(nodes, "heap", "h", workflows, NightshiftRound.NEVER_DUE_HERE);
+        NightshiftRound.define(
+            nodes,
+            "heap",
+            "h",
+            workflows,
+            NightshiftRound.NEVER_DUE_HERE,
+            "successfulRunsHistoryLimit: " + kept);
     json.set("defined", defined.toJson());
     json.put("heap_with_workflows_mib", usedHeapAfterGcMib());
     long started = System.nanoTime();
@@ -57,6 +65,9 @@ final class Extras {
     Thread.sleep(settle.toMillis());
     json.put("settled_seconds", settle.toSeconds());
     json.put("heap_with_history_mib", usedHeapAfterGcMib());
+    json.put(
+        "runs_of_history_kept",
+        database.count("SELECT count(*) FROM runs WHERE namespace = 'heap'"));
     json.put(
         "max_heap_mib", ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax() >> 20);
     return json;
@@ -70,6 +81,8 @@ final class Extras {
   private static void insertHistory(PostgresFixture.Database database, int workflows, int runs)
       throws Exception {
     try (Connection connection = database.connect()) {
+      // One transaction: the leader's history collection never sees runs without their steps.
+      connection.setAutoCommit(false);
       try (PreparedStatement insert =
           connection.prepareStatement(
               "INSERT INTO runs (id, namespace, workflow, seq, trigger, status, scheduled_time,"
@@ -92,6 +105,7 @@ final class Extras {
                   + " FROM runs WHERE namespace = 'heap' AND id LIKE 'history-%'")) {
         insert.executeUpdate();
       }
+      connection.commit();
     }
   }
 

@@ -228,6 +228,18 @@ final class NightshiftRound {
   static Definitions define(
       List<NightshiftNode> nodes, String namespace, String prefix, int count, String schedule)
       throws Exception {
+    return define(nodes, namespace, prefix, count, schedule, "");
+  }
+
+  /** As {@link #define}, with {@code spec} (lines of YAML) added to each workflow's spec. */
+  static Definitions define(
+      List<NightshiftNode> nodes,
+      String namespace,
+      String prefix,
+      int count,
+      String schedule,
+      String spec)
+      throws Exception {
     String body =
         """
         apiVersion: nightshift.io/v1
@@ -235,10 +247,10 @@ final class NightshiftRound {
         spec:
           schedule: "%s"
           timeZone: UTC
-          steps:
+        %s  steps:
             - {name: noop, image: busybox:1.36, command: ["true"]}
         """
-            .formatted(schedule);
+            .formatted(schedule, spec.isEmpty() ? "" : "  " + spec + "\n");
     ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
     try {
       List<Future<Long>> puts = new ArrayList<>(count);

@@ -161,23 +161,7 @@ class ActiveViewTest {
           definitionsRead.add(id);
           found.add(run);
         } else {
-          found.add(
-              new RunRow(
-                  run.id(),
-                  run.namespace(),
-                  run.workflow(),
-                  run.seq(),
-                  run.trigger(),
-                  run.status(),
-                  run.reason(),
-                  run.message(),
-                  run.scheduledTime(),
-                  run.createdAt(),
-                  run.startedAt(),
-                  run.finishedAt(),
-                  run.parameters(),
-                  null,
-                  run.cancelRequested()));
+          found.add(run.withDefinition(null));
         }
       }
       return found;

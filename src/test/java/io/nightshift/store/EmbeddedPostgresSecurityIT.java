@@ -54,6 +54,9 @@ class EmbeddedPostgresSecurityIT {
       assertRefused(url, "postgres");
       assertRefused(url, password + "x");
       assertThat(selectOne(url, password)).isEqualTo(1);
+      // Durable, unlike the embedded databases of tests: a commit is on disk when answered.
+      assertThat(show(url, password, "fsync")).isEqualTo("on");
+      assertThat(show(url, password, "synchronous_commit")).isEqualTo("on");
 
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir)))
           .isEqualTo("rwx------");
@@ -104,6 +107,15 @@ class EmbeddedPostgresSecurityIT {
     // The next start finds the password it wrote, and the definition.
     try (NightshiftNode again = NightshiftNode.start(embedded(dataDir))) {
       assertThat(again.get(WORKFLOW_PATH).statusCode()).isEqualTo(200);
+    }
+  }
+
+  private static String show(String url, String password, String setting) throws Exception {
+    try (Connection connection = DriverManager.getConnection(url, "postgres", password);
+        Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery("SHOW " + setting)) {
+      result.next();
+      return result.getString(1);
     }
   }
 

@@ -10,6 +10,7 @@ import io.nightshift.executor.Executor;
 import io.nightshift.metrics.Metrics;
 import io.nightshift.run.Change;
 import io.nightshift.run.Fence;
+import io.nightshift.run.FiringStatus;
 import io.nightshift.run.NotLeaderException;
 import io.nightshift.run.RunRow;
 import io.nightshift.run.RunSignals;
@@ -73,7 +74,7 @@ public class Engine {
 
   private final RunStore runs;
   private final RunSignals signals;
-  private final io.nightshift.run.Firing firing;
+  private final FiringStatus firing;
   private final ActiveView view;
   private final WorkflowService workflows;
   private final LeaderElector elector;
@@ -116,7 +117,7 @@ public class Engine {
   public Engine(
       RunStore runs,
       RunSignals signals,
-      io.nightshift.run.Firing firing,
+      FiringStatus firing,
       WorkflowService workflows,
       LeaderElector elector,
       Executor executor,

@@ -1,6 +1,7 @@
 package io.nightshift.schedule;
 
 import io.nightshift.engine.Admission;
+import io.nightshift.run.FiringStatus;
 import io.nightshift.run.RunStatus;
 import io.nightshift.store.ScheduleRepository;
 import io.nightshift.store.ScheduleRepository.Admittance;
@@ -43,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * while its fire is recorded and moved on (others skip it), and a run's scheduled time is unique.
  */
 @Singleton
-public class DueScan implements io.nightshift.run.Firing {
+public class DueScan implements FiringStatus {
 
   /** Schedules locked, decided and recorded per transaction. */
   public static final int BATCH_SIZE = 1000;

@@ -5,7 +5,7 @@ package io.nightshift.run;
  * due at the same instant are all admitted before the first of them is launched, and the launches,
  * which cost the machine far more than recording, do not slow the recording down.
  */
-public interface Firing {
+public interface FiringStatus {
 
   /** True while a due scan of this node is recording runs. */
   boolean inProgress();

@@ -1,5 +1,9 @@
 package io.nightshift.testsupport;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -43,6 +47,18 @@ public final class Scrape {
 
   public static Scrape of(NightshiftNode node) {
     return new Scrape(node.get("/prometheus").body());
+  }
+
+  /**
+   * Scrapes {@code node} until the sample with exactly these labels is {@code expected}, for up to
+   * 10 s: for what another thread records after the event a test saw (a creator thread reading the
+   * API server's answer). Fails with {@code what} and the last value.
+   */
+  public static void awaitValue(
+      NightshiftNode node, String what, double expected, String name, String... labelsAndValues) {
+    await(what)
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(of(node).value(name, labelsAndValues)).isEqualTo(expected));
   }
 
   /** The value of the sample with exactly these labels, or null when there is none. */

@@ -1,7 +1,6 @@
 package io.nightshift.executor.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.nightshift.testsupport.NightshiftNode;
 import io.nightshift.testsupport.PostgresFixture;
@@ -103,19 +102,15 @@ class KubernetesRateLimitIT {
             (STEPS - BURST) / (double) QPS - DELIVERY_SLACK.toMillis() / 1000.0);
 
     // The last create's answer may still be on its way to its creator thread, which records it.
-    await("each Job created counts once in the launch lag")
-        .atMost(Duration.ofSeconds(10))
-        .untilAsserted(
-            () ->
-                assertThat(
-                        Scrape.of(node)
-                            .value(
-                                "nightshift_step_launch_lag_seconds_count",
-                                "namespace",
-                                NS,
-                                "workflow",
-                                "wide"))
-                    .isEqualTo((double) STEPS));
+    Scrape.awaitValue(
+        node,
+        "each Job created counts once in the launch lag",
+        (double) STEPS,
+        "nightshift_step_launch_lag_seconds_count",
+        "namespace",
+        NS,
+        "workflow",
+        "wide");
   }
 
   /**

@@ -604,19 +604,15 @@ class KubernetesRunsIT {
         .containsExactly("lost-answer-1-only");
     // The informer may report the Job complete before the creator thread has read the 409's
     // answer: the launch is recorded when the adoption is, once.
-    await("the Job adopted after 409 is launched once")
-        .atMost(Duration.ofSeconds(10))
-        .untilAsserted(
-            () ->
-                assertThat(
-                        Scrape.of(node)
-                            .value(
-                                "nightshift_step_launch_lag_seconds_count",
-                                "namespace",
-                                NS,
-                                "workflow",
-                                "lost-answer"))
-                    .isEqualTo(1.0));
+    Scrape.awaitValue(
+        node,
+        "the Job adopted after 409 is launched once",
+        1.0,
+        "nightshift_step_launch_lag_seconds_count",
+        "namespace",
+        NS,
+        "workflow",
+        "lost-answer");
   }
 
   @Test

@@ -15,7 +15,7 @@ final class Exit {
   /** The run failed. */
   static final int FAILED = 1;
 
-  /** A usage error or invalid input: a 4xx answer other than 401, 403 and a run's 404. */
+  /** A usage error or invalid input: a 4xx answer other than 401, 403, 429 and a run's 404. */
   static final int USAGE = 2;
 
   /** The run was cancelled. */
@@ -28,8 +28,8 @@ final class Exit {
   static final int NOT_STARTED = 5;
 
   /**
-   * The API could not be reached, refused the token (401, 403), answered 5xx after retries, or no
-   * longer knows a run it was asked about (404).
+   * The API could not be reached, refused the token (401, 403), answered 5xx or 429 after retries,
+   * or no longer knows a run it was asked about (404).
    */
   static final int UNAVAILABLE = 10;
 
@@ -55,7 +55,8 @@ final class Exit {
    * cannot be told: not the caller's mistake, an infrastructure answer.
    */
   static int ofHttp(int status, boolean aboutRun) {
-    if (status == 401 || status == 403) {
+    // 429 only reaches here after the retries: the server stayed too busy to wait for anyone
+    if (status == 401 || status == 403 || status == 429) {
       return UNAVAILABLE;
     }
     if (status == 404 && aboutRun) {

@@ -43,6 +43,7 @@ import picocli.CommandLine.Spec;
       VersionCommand.class,
       ConfigCommand.class,
       CompletionCommand.class,
+      CdsTraining.class,
       CommandLine.HelpCommand.class
     },
     footerHeading = "%nConnection:%n",
@@ -66,9 +67,9 @@ import picocli.CommandLine.Spec;
       " 3:the run was cancelled",
       " 4:--timeout ran out while waiting (the run goes on unless --cancel-on-timeout)",
       " 5:the run was not started: Skipped (concurrency policy) or Missed",
-      "10:the API could not be reached, refused the token (401, 403), answered 5xx after"
-          + " retries, or no longer knows the run (404: deleted with its workflow or by history"
-          + " limits)",
+      "10:the API could not be reached, refused the token (401, 403), answered 5xx or 429"
+          + " after retries, or no longer knows the run (404: deleted with its workflow or by"
+          + " history limits)",
       "130, 143:SIGINT, SIGTERM while waiting: the run was cancelled first (unless"
           + " --no-cancel-on-signal)"
     })

@@ -26,6 +26,10 @@ RUN groupadd --system --gid "${GID}" nightshift \
  && mkdir -p /var/lib/nightshift /app \
  && chown "${UID}:${GID}" /var/lib/nightshift
 COPY --from=build --chown=root:root --chmod=0444 /build/nightshift.jar /app/nightshift.jar
+# The command-line client, `kubectl exec deploy/nightshift -- nightshift get runs …`: the launcher
+# of the repository, on the image's jar.
+COPY --chown=root:root --chmod=0555 bin/nightshift /usr/local/bin/nightshift
+ENV NIGHTSHIFT_JAR=/app/nightshift.jar
 
 LABEL org.opencontainers.image.title="Nightshift" \
       org.opencontainers.image.description="A central scheduler for Kubernetes batch work." \

@@ -83,4 +83,29 @@ class LayeringTest {
             "io.nightshift.metrics..")
         .check(classes);
   }
+
+  @Test
+  void the_cli_is_a_client_of_the_api_and_borrows_only_the_definition_model_for_lint() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.nightshift.cli..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.nightshift",
+            "io.nightshift.api..",
+            "io.nightshift.cluster..",
+            "io.nightshift.engine..",
+            "io.nightshift.executor..",
+            "io.nightshift.metrics..",
+            "io.nightshift.run..",
+            "io.nightshift.schedule..",
+            "io.nightshift.security..",
+            "io.nightshift.store..",
+            "io.micronaut..")
+        .because(
+            "the CLI talks HTTP and never starts the server; lint uses io.nightshift.workflow's"
+                + " parser and validator")
+        .check(classes);
+  }
 }

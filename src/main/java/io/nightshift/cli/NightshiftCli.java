@@ -53,8 +53,9 @@ import picocli.CommandLine.Spec;
       "    2. NIGHTSHIFT_URL, NIGHTSHIFT_TOKEN (NIGHTSHIFT_CONTEXT, NIGHTSHIFT_NAMESPACE)",
       "    3. the current context of the config file: $NIGHTSHIFT_CONFIG, else",
       "       ${XDG_CONFIG_HOME:-~/.config}/nightshift/config.yaml (see nightshift config)",
-      "    4. http://localhost:8080; and when nothing at all is configured, the token in",
-      "       ./nightshift-data/admin-token, which the embedded default server writes",
+      "    4. http://localhost:8080; and when nothing at all is configured, the token the",
+      "       embedded default server writes to ./nightshift-data/admin-token",
+      "       ($NIGHTSHIFT_DATA_DIR/admin-token when that is set, as in the container image)",
       "  A token is never taken as an argument, where ps would show it.",
       "  The namespace is -n, else NIGHTSHIFT_NAMESPACE, else the context's, else default."
     },

@@ -22,7 +22,11 @@ record Settings(URI server, Optional<String> token, String namespace, String tok
   static final String DEFAULT_SERVER = "http://localhost:8080";
   static final String DEFAULT_NAMESPACE = "default";
 
-  /** The file the embedded default server writes its generated admin token to. */
+  /**
+   * The file the embedded default server writes its generated admin token to, in its data
+   * directory: {@code $NIGHTSHIFT_DATA_DIR} when set (as in the container image), else {@code
+   * ./nightshift-data}.
+   */
   static final Path EMBEDDED_ADMIN_TOKEN = Path.of("nightshift-data", "admin-token");
 
   /** What the command line says; null where it says nothing. */
@@ -32,8 +36,8 @@ record Settings(URI server, Optional<String> token, String namespace, String tok
 
   /**
    * Resolves the settings. The embedded server's admin token in {@code
-   * <cwd>/nightshift-data/admin-token} is used only when nothing at all is configured: no server,
-   * no token and no context from flags, environment or config file.
+   * ${NIGHTSHIFT_DATA_DIR:-./nightshift-data}/admin-token} is used only when nothing at all is
+   * configured: no server, no token and no context from flags, environment or config file.
    */
   static Settings resolve(
       Flags flags, Map<String, String> env, ConfigFile.Config config, Path cwd) {
@@ -76,7 +80,11 @@ record Settings(URI server, Optional<String> token, String namespace, String tok
       token = Optional.of(readToken(file));
       tokenSource = "context " + context.name() + " (" + file + ")";
     } else if (server == null && context == null) {
-      Path embedded = cwd.resolve(EMBEDDED_ADMIN_TOKEN);
+      String dataDir = env.get("NIGHTSHIFT_DATA_DIR");
+      Path embedded =
+          nonEmpty(dataDir)
+              ? cwd.resolve(dataDir).resolve(EMBEDDED_ADMIN_TOKEN.getFileName())
+              : cwd.resolve(EMBEDDED_ADMIN_TOKEN);
       if (Files.isRegularFile(embedded)) {
         token = Optional.of(readToken(embedded));
         tokenSource = embedded.toString();

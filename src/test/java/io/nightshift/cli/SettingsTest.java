@@ -101,6 +101,21 @@ class SettingsTest {
   }
 
   @Test
+  void the_embedded_token_is_read_from_nightshift_data_dir_when_it_is_set() throws IOException {
+    Files.createDirectories(dir.resolve("data"));
+    Files.writeString(dir.resolve("data/admin-token"), "data-dir-token\n");
+
+    assertThat(
+            Settings.resolve(
+                    Settings.Flags.NONE,
+                    Map.of("NIGHTSHIFT_DATA_DIR", dir.resolve("data").toString()),
+                    ConfigFile.Config.EMPTY,
+                    dir)
+                .token())
+        .hasValue("data-dir-token");
+  }
+
+  @Test
   void the_embedded_token_is_never_sent_to_a_server_someone_configured() throws IOException {
     Files.createDirectories(dir.resolve("nightshift-data"));
     Files.writeString(dir.resolve("nightshift-data/admin-token"), "embedded-token\n");

@@ -34,7 +34,7 @@ final class TokenCommand implements Runnable {
       name = "create",
       description = {
         "Create a token and print its value on stdout, the only time it is shown.",
-        "e.g. nightshift token create ci --role operator -n data > ci.token"
+        "e.g. nightshift token create ci --role operator --namespace data > ci.token"
       })
   static final class Create extends Base {
 
@@ -51,7 +51,9 @@ final class TokenCommand implements Runnable {
     @Option(
         names = "--scope",
         paramLabel = "NS",
-        description = "A namespace the token is confined to. Repeatable; none: all namespaces.")
+        description =
+            "A namespace the token is confined to, besides the one -n/--namespace names."
+                + " Repeatable; none at all: every namespace.")
     List<String> scopes = new ArrayList<>();
 
     @Option(
@@ -65,7 +67,12 @@ final class TokenCommand implements Runnable {
     public Integer call() {
       ObjectNode body = Json.object().put("name", name).put("role", role);
       ArrayNode namespaces = body.putArray("namespaces");
-      scopes.forEach(namespaces::add);
+      // -n given as a flag confines the token to that namespace; NIGHTSHIFT_NAMESPACE and the
+      // context's namespace do not, so that a token for every namespace needs nothing said
+      if (root().namespace != null) {
+        namespaces.add(root().namespace);
+      }
+      scopes.stream().filter(s -> !s.equals(root().namespace)).forEach(namespaces::add);
       if (expiresIn != null) {
         body.put("expiresAt", Instant.now().plus(expiresIn).toString());
       }

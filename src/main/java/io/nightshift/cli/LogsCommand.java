@@ -79,10 +79,11 @@ final class LogsCommand extends Base {
         }
       } else {
         String prefix = "[" + name + "] ";
-        for (String line : text.split("\n", -1)) {
-          if (!line.isEmpty() || !text.endsWith("\n")) {
-            out().println(prefix + line);
-          }
+        String[] lines = text.split("\n", -1);
+        // the element after a last newline is no line
+        int count = text.endsWith("\n") || text.isEmpty() ? lines.length - 1 : lines.length;
+        for (int i = 0; i < count; i++) {
+          out().println(prefix + lines[i]);
         }
       }
       log.header("Nightshift-Log-Truncated")

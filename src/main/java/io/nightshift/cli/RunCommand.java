@@ -71,8 +71,8 @@ final class RunCommand extends Base {
       if (!printedRaw(run)) {
         out().println("run.nightshift.io/" + Runs.id(run) + " created");
       }
-      // a run refused by its concurrency policy is known at once
-      return Runs.terminal(run) ? Exit.ofRun(Runs.status(run)).orElse(Exit.OK) : Exit.OK;
+      // the run's own end is for --wait: without it, 0 means it was created
+      return Exit.OK;
     }
     ApiClient api = waitingApi();
     Lines lines = new Lines(out(), err());

@@ -51,6 +51,7 @@ final class RunWatcher {
   private volatile String runId;
   private volatile JsonNode latest;
   private volatile boolean finished;
+  private final Object ending = new Object();
   private List<String> alsoCancel = List.of();
 
   RunWatcher(ApiClient api, Lines lines, Options options) {
@@ -160,23 +161,42 @@ final class RunWatcher {
     return new Outcome(Exit.TIMEOUT, last);
   }
 
-  /** Prints the result line, when asked; a signal's handler that came first keeps it from it. */
+  /**
+   * Prints the result line, when asked. A signal's handler that came first owns the end: this
+   * thread then waits for it to exit the process, so that the exit code is the signal's.
+   */
   private void end(JsonNode run) {
-    if (options.result()) {
-      lines.out(Runs.resultLine(run, Instant.now()));
+    synchronized (ending) {
+      if (!signalled.get()) {
+        if (options.result()) {
+          lines.out(Runs.resultLine(run, Instant.now()));
+        }
+        finished = true;
+        return;
+      }
     }
-    finished = true;
+    parkForever();
+  }
+
+  private static void parkForever() {
+    while (true) {
+      try {
+        Thread.sleep(Long.MAX_VALUE);
+      } catch (InterruptedException e) {
+        // the signal handler halts the process
+      }
+    }
   }
 
   private void onSignal(int number) {
-    if (!signalled.compareAndSet(false, true)) {
-      Runtime.getRuntime().halt(Exit.ofSignal(number));
+    synchronized (ending) {
+      if (!signalled.compareAndSet(false, true) || finished) {
+        // a second signal, or the wait is over: no cancellation to send
+        lines.close(null);
+        Runtime.getRuntime().halt(Exit.ofSignal(number));
+      }
     }
     stopped.set(true);
-    if (finished) {
-      lines.close(null);
-      Runtime.getRuntime().halt(Exit.ofSignal(number));
-    }
     try {
       created.await(SIGNAL_BUDGET.toSeconds(), TimeUnit.SECONDS);
     } catch (InterruptedException e) {

@@ -36,7 +36,7 @@ final class WaitOptions {
       names = "--poll-interval",
       hidden = true,
       paramLabel = "DURATION",
-      defaultValue = "2s",
+      defaultValue = "1s",
       converter = NightshiftCli.DurationConverter.class,
       description = "How often step transitions are read while waiting (the end is seen at once).")
   Duration pollInterval;

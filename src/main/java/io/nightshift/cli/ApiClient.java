@@ -12,12 +12,19 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * The API over {@code java.net.http}, with retries. What is retried:
@@ -44,15 +51,54 @@ final class ApiClient {
   private final Backoff backoff = Backoff.standard();
 
   ApiClient(Settings settings, Duration retryBudget, PrintStream err) {
-    this(
-        settings,
-        retryBudget,
-        err,
+    this(settings, retryBudget, err, http(settings.server()));
+  }
+
+  private static HttpClient http(URI server) {
+    HttpClient.Builder builder =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(CONNECT_TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build());
+            .followRedirects(HttpClient.Redirect.NEVER);
+    if ("http".equals(server.getScheme())) {
+      // The JDK's client builds the default TLS context even for plain HTTP, reading the trusted
+      // certificates: a tenth of a second of every start. Redirects are not followed, so a
+      // client for an http:// server never speaks TLS: it gets a context that trusts nothing.
+      builder.sslContext(NoTls.CONTEXT);
+    }
+    return builder.build();
+  }
+
+  /** A TLS context that refuses every certificate, cheap to make. */
+  private static final class NoTls implements X509TrustManager {
+    static final SSLContext CONTEXT = context();
+
+    private static SSLContext context() {
+      try {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(new KeyManager[0], new TrustManager[] {new NoTls()}, null);
+        return context;
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
+      throw new CertificateException("this client speaks plain HTTP only");
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
+      throw new CertificateException("this client speaks plain HTTP only");
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return new X509Certificate[0];
+    }
   }
 
   private ApiClient(Settings settings, Duration retryBudget, PrintStream err, HttpClient http) {

@@ -67,6 +67,13 @@ public class RunController {
   /** The body of a manual run. */
   public record RunRequest(@Nullable Map<String, String> parameters) {}
 
+  /**
+   * A step as the API shows it.
+   *
+   * @param exitCode the exit code of the current attempt's process, or on Kubernetes of its Job's
+   *     failing container (0 when the Job completed); null while it runs or when unknown
+   * @param links where its log is; null until the step has started
+   */
   public record StepBody(
       String name,
       String status,
@@ -74,9 +81,22 @@ public class RunController {
       String jobName,
       Instant startedAt,
       Instant finishedAt,
+      Integer exitCode,
       String reason,
-      String message) {}
+      String message,
+      StepLinks links) {}
 
+  /** Where a started step's log is read (add {@code ?follow=true} to stream it). */
+  public record StepLinks(String logs) {}
+
+  /**
+   * A run as the API shows it.
+   *
+   * @param terminal whether the run can no longer change by itself: it ended (only a retry makes it
+   *     run again). What a poller waits for.
+   * @param links where the run is read, cancelled and retried, and its steps' logs: {@code logs} is
+   *     a URI template (RFC 6570) with a {@code {step}} variable
+   */
   public record RunBody(
       String id,
       String namespace,
@@ -84,6 +104,7 @@ public class RunController {
       long seq,
       String trigger,
       String status,
+      boolean terminal,
       String reason,
       String message,
       Instant scheduledTime,
@@ -91,7 +112,24 @@ public class RunController {
       Instant startedAt,
       Instant finishedAt,
       Map<String, String> parameters,
-      List<StepBody> steps) {}
+      List<StepBody> steps,
+      RunLinks links) {}
+
+  /** The run's own URIs, relative to the server; {@code logs} is a template over {@code {step}}. */
+  public record RunLinks(String self, String cancel, String retry, String logs) {
+
+    static RunLinks of(String runId) {
+      String self = RUNS + PathSegments.encode(runId);
+      return new RunLinks(self, self + "/cancel", self + "/retry", self + "/steps/{step}/logs");
+    }
+
+    /** The log of one step of the run. */
+    static String logs(String runId, String step) {
+      return RUNS + PathSegments.encode(runId) + "/steps/" + PathSegments.encode(step) + "/logs";
+    }
+  }
+
+  private static final String RUNS = "/api/v1/runs/";
 
   @Post(uri = "/namespaces/{namespace}/workflows/{name}/runs")
   @Secured(Role.OPERATOR_NAME)
@@ -306,6 +344,7 @@ public class RunController {
         run.seq(),
         run.trigger().spelling(),
         run.status().spelling(),
+        run.status().ended(),
         run.reason(),
         run.message(),
         run.scheduledTime(),
@@ -313,19 +352,22 @@ public class RunController {
         run.startedAt(),
         run.finishedAt(),
         parameters(run.parameters()),
-        view.steps().stream()
-            .map(
-                step ->
-                    new StepBody(
-                        step.name(),
-                        step.status().spelling(),
-                        step.attempt(),
-                        step.jobName(),
-                        step.startedAt(),
-                        step.finishedAt(),
-                        step.reason(),
-                        step.message()))
-            .toList());
+        view.steps().stream().map(step -> body(run.id(), step)).toList(),
+        RunLinks.of(run.id()));
+  }
+
+  private static StepBody body(String runId, StepRow step) {
+    return new StepBody(
+        step.name(),
+        step.status().spelling(),
+        step.attempt(),
+        step.jobName(),
+        step.startedAt(),
+        step.finishedAt(),
+        step.exitCode(),
+        step.reason(),
+        step.message(),
+        step.jobName() == null ? null : new StepLinks(RunLinks.logs(runId, step.name())));
   }
 
   private static Map<String, String> parameters(String json) {

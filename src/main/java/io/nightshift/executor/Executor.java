@@ -32,14 +32,22 @@ public interface Executor extends AutoCloseable {
     }
   }
 
-  /** How an attempt ended; reason and message say why when it did not succeed. */
-  record Result(boolean succeeded, String reason, String message) {
+  /**
+   * How an attempt ended; reason and message say why when it did not succeed. {@code exitCode} is
+   * the code its process or failing container exited with, empty when the executor does not know it
+   * (the attempt never started, was killed, or left no trace).
+   */
+  record Result(boolean succeeded, String reason, String message, OptionalInt exitCode) {
     public static Result success() {
-      return new Result(true, null, null);
+      return new Result(true, null, null, OptionalInt.empty());
     }
 
     public static Result failure(String reason, String message) {
-      return new Result(false, reason, message);
+      return new Result(false, reason, message, OptionalInt.empty());
+    }
+
+    public Result withExitCode(int code) {
+      return new Result(succeeded, reason, message, OptionalInt.of(code));
     }
   }
 

@@ -35,6 +35,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -74,6 +75,7 @@ public class KubernetesExecutor implements Executor {
   private final Map<String, SharedIndexInformer<V1Job>> informers = new LinkedHashMap<>();
   private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
   private final ExecutorService creators;
+  private final ExecutorService endReaders;
   private final LaunchLag launchLag;
   private volatile boolean closed;
 
@@ -141,14 +143,8 @@ public class KubernetesExecutor implements Executor {
     this.retryLimit = retryLimit;
     this.policy = policy;
     this.launchLag = launchLag;
-    this.creators =
-        Executors.newFixedThreadPool(
-            creators,
-            runnable -> {
-              Thread thread = new Thread(runnable, "nightshift-job-create");
-              thread.setDaemon(true);
-              return thread;
-            });
+    this.creators = Executors.newFixedThreadPool(creators, daemon("nightshift-job-create"));
+    this.endReaders = Executors.newFixedThreadPool(2, daemon("nightshift-job-end"));
     BatchV1Api watchingBatch = new BatchV1Api(watching);
     for (String namespace : this.namespaces.contains(ALL) ? Set.of(ALL) : this.namespaces) {
       SharedInformerFactory factory = new SharedInformerFactory(watching);
@@ -386,7 +382,50 @@ public class KubernetesExecutor implements Executor {
   }
 
   private void reportIfEnded(Tracked attempt, Optional<V1Job> job) {
-    job.flatMap(KubernetesExecutor::outcome).ifPresent(result -> report(attempt, result));
+    job.flatMap(KubernetesExecutor::outcome).ifPresent(result -> reportJobEnd(attempt, result));
+  }
+
+  /**
+   * Reports how a Job ended, with its exit code. A Job completes only once its pods succeeded, and
+   * a container succeeds only by exiting 0, so a success costs no request. A failed Job's code is
+   * read from its pods on a thread of their own: the informer's thread must go on dispatching
+   * events, and {@link #adopt} runs on the engine's.
+   */
+  private void reportJobEnd(Tracked attempt, Result result) {
+    if (result.succeeded()) {
+      report(attempt, result.withExitCode(0));
+      return;
+    }
+    if (!attempt.ended.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      endReaders.execute(() -> deliver(attempt, withFailedExitCode(attempt, result)));
+    } catch (RejectedExecutionException closing) {
+      deliver(attempt, result);
+    }
+  }
+
+  private Result withFailedExitCode(Tracked attempt, Result result) {
+    try {
+      OptionalInt code = PodExitCodes.failed(jobPods(attempt.namespace, attempt.name));
+      return code.isPresent() ? result.withExitCode(code.getAsInt()) : result;
+    } catch (ApiException | RuntimeException e) {
+      LOG.warn(
+          "Could not read the exit code of failed Job {}/{}: {}",
+          attempt.namespace,
+          attempt.name,
+          e instanceof ApiException api ? api.getCode() + " " + message(api) : e.toString());
+      return result;
+    }
+  }
+
+  /** The pods of a Job, by the label its controller puts on them. */
+  private List<V1Pod> jobPods(String namespace, String jobName) throws ApiException {
+    return core.listNamespacedPod(namespace)
+        .labelSelector("job-name=" + jobName)
+        .execute()
+        .getItems();
   }
 
   /** How a Job ended, from its Complete or Failed condition; empty while it runs. */
@@ -413,10 +452,15 @@ public class KubernetesExecutor implements Executor {
 
   private void report(Tracked attempt, Result result) {
     if (attempt.ended.compareAndSet(false, true)) {
-      tracked.remove(key(attempt.namespace, attempt.name), attempt);
-      if (!closed) {
-        attempt.onEnd.get().accept(result);
-      }
+      deliver(attempt, result);
+    }
+  }
+
+  /** Hands the end of an attempt this node has claimed to the engine's latest callback. */
+  private void deliver(Tracked attempt, Result result) {
+    tracked.remove(key(attempt.namespace, attempt.name), attempt);
+    if (!closed) {
+      attempt.onEnd.get().accept(result);
     }
   }
 
@@ -565,6 +609,7 @@ public class KubernetesExecutor implements Executor {
   public void close() {
     closed = true;
     creators.shutdownNow();
+    endReaders.shutdownNow();
     watching.getHttpClient().dispatcher().cancelAll();
     Thread stopper =
         new Thread(
@@ -580,6 +625,14 @@ public class KubernetesExecutor implements Executor {
     if (stopper.isAlive()) {
       LOG.warn("The Job informers did not stop within {} s; leaving them", STOP_WAIT.toSeconds());
     }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return runnable -> {
+      Thread thread = new Thread(runnable, name);
+      thread.setDaemon(true);
+      return thread;
+    };
   }
 
   private boolean allowed(String namespace) {

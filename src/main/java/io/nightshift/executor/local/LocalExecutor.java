@@ -196,9 +196,11 @@ public class LocalExecutor implements Executor {
           "the process ended without recording its exit code: it was killed, or its machine"
               + " restarted");
     }
-    return code.getAsInt() == 0
-        ? Result.success()
-        : Result.failure("Error", "exited with code " + code.getAsInt());
+    Result result =
+        code.getAsInt() == 0
+            ? Result.success()
+            : Result.failure("Error", "exited with code " + code.getAsInt());
+    return result.withExitCode(code.getAsInt());
   }
 
   private static Optional<String> unsupported(Step step) {

@@ -125,14 +125,10 @@ public class WorkflowController {
 
   /** {@code ?dryRun}: absent, empty or {@code false} stores; {@code true} only checks. */
   private static boolean parseDryRun(String dryRun) {
-    if (dryRun == null || dryRun.isEmpty() || dryRun.equals("false")) {
-      return false;
-    }
-    if (dryRun.equals("true")) {
-      return true;
-    }
-    throw new BadRequestException(
-        List.of(new Violation("?dryRun", "must be true or false, not \"" + dryRun + "\"")));
+    List<Violation> violations = new ArrayList<>();
+    boolean dry = QueryParameters.bool("dryRun", dryRun, violations);
+    QueryParameters.check(violations);
+    return dry;
   }
 
   private static String changeOf(WorkflowService.Applied applied) {

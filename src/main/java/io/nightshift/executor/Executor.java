@@ -83,6 +83,14 @@ public interface Executor extends AutoCloseable {
    */
   Optional<StepLog> logs(String namespace, String name, OptionalInt tailLines, long maxBytes);
 
+  /**
+   * The attempt's output as it grows: the first {@link LogCursor#next} gives what was written
+   * before (all of it, or its last {@code tailLines} lines; at most the last {@code maxBytes} bytes
+   * of that, from a line start), each later one what was written since. An attempt that has not
+   * started yet reads as empty until it does. Reading it on any node needs no leadership.
+   */
+  LogCursor follow(String namespace, String name, OptionalInt tailLines, long maxBytes);
+
   /** Stops watching; what runs keeps running, for the next leader to take over. */
   @Override
   default void close() {}

@@ -18,6 +18,7 @@ import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1Status;
 import io.nightshift.executor.Executor;
 import io.nightshift.executor.LaunchLag;
+import io.nightshift.executor.LogCursor;
 import io.nightshift.executor.StepLog;
 import io.nightshift.workflow.Violation;
 import io.nightshift.workflow.policy.JobPolicy;
@@ -561,6 +562,49 @@ public class KubernetesExecutor implements Executor {
     }
     // client-java hands each pod's log over as one String; the answer is capped all the same.
     return any ? Optional.of(StepLog.of(logs.toString(), maxBytes)) : Optional.empty();
+  }
+
+  @Override
+  public LogCursor follow(String namespace, String name, OptionalInt tailLines, long maxBytes) {
+    if (!allowed(namespace)) {
+      return new PodLogCursor(PodLogCursor.NO_PODS, tailLines, maxBytes);
+    }
+    return new PodLogCursor(
+        new PodLogCursor.Cluster() {
+          @Override
+          public List<V1Pod> pods() {
+            try {
+              return jobPods(namespace, name);
+            } catch (ApiException e) {
+              throw new IllegalStateException(
+                  "cannot list the pods of Job " + name + ": " + e.getCode() + " " + message(e), e);
+            }
+          }
+
+          @Override
+          public Optional<String> log(String pod, String container) {
+            return podLog(namespace, pod, container);
+          }
+        },
+        tailLines,
+        maxBytes);
+  }
+
+  /** A container's whole log; empty when the pod is gone or the container has not started. */
+  private Optional<String> podLog(String namespace, String pod, String container) {
+    try {
+      CoreV1Api.APIreadNamespacedPodLogRequest request = core.readNamespacedPodLog(pod, namespace);
+      if (container != null) {
+        request.container(container);
+      }
+      return Optional.of(Optional.ofNullable(request.execute()).orElse(""));
+    } catch (ApiException e) {
+      if (e.getCode() == 404 || e.getCode() == 400) {
+        return Optional.empty();
+      }
+      throw new IllegalStateException(
+          "cannot read the log of pod " + pod + ": " + e.getCode() + " " + message(e), e);
+    }
   }
 
   /** Whether the API server answers; for the health indicator. */

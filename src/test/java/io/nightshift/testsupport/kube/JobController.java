@@ -271,11 +271,10 @@ public final class JobController {
   }
 
   private static List<ContainerStatus> running(PodSpec spec, String now) {
-    return containerNames(spec).stream()
+    return containers(spec).stream()
         .map(
             container ->
-                new ContainerStatusBuilder()
-                    .withName(container)
+                status(container)
                     .withReady(true)
                     .withStarted(true)
                     .withNewState()
@@ -288,13 +287,12 @@ public final class JobController {
   }
 
   private static List<ContainerStatus> terminated(PodSpec spec, int exitCode, String now) {
-    List<String> names = containerNames(spec);
+    List<Container> containers = containers(spec);
     List<ContainerStatus> statuses = new ArrayList<>();
-    for (int i = 0; i < names.size(); i++) {
+    for (int i = 0; i < containers.size(); i++) {
       int code = i == 0 ? exitCode : 0;
       statuses.add(
-          new ContainerStatusBuilder()
-              .withName(names.get(i))
+          status(containers.get(i))
               .withReady(false)
               .withStarted(false)
               .withNewState()
@@ -309,10 +307,17 @@ public final class JobController {
     return statuses;
   }
 
-  private static List<String> containerNames(PodSpec spec) {
-    return spec == null || spec.getContainers() == null
-        ? List.of()
-        : spec.getContainers().stream().map(Container::getName).toList();
+  private static List<Container> containers(PodSpec spec) {
+    return spec == null || spec.getContainers() == null ? List.of() : spec.getContainers();
+  }
+
+  /** A container's status with the fields an API server always sets, which client-java requires. */
+  private static ContainerStatusBuilder status(Container container) {
+    return new ContainerStatusBuilder()
+        .withName(container.getName())
+        .withImage(container.getImage() == null ? "" : container.getImage())
+        .withImageID("")
+        .withRestartCount(0);
   }
 
   private static List<JobCondition> withConditions(JobStatus status, JobCondition... added) {

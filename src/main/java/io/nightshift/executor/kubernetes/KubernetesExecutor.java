@@ -37,6 +37,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -505,12 +506,7 @@ public class KubernetesExecutor implements Executor {
     }
     List<V1Pod> pods;
     try {
-      pods =
-          new ArrayList<>(
-              core.listNamespacedPod(namespace)
-                  .labelSelector("job-name=" + name)
-                  .execute()
-                  .getItems());
+      pods = new ArrayList<>(jobPods(namespace, name));
     } catch (ApiException e) {
       throw new IllegalStateException(
           "cannot list the pods of Job " + name + ": " + e.getCode() + " " + message(e), e);
@@ -671,7 +667,7 @@ public class KubernetesExecutor implements Executor {
     }
   }
 
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
+  private static ThreadFactory daemon(String name) {
     return runnable -> {
       Thread thread = new Thread(runnable, name);
       thread.setDaemon(true);

@@ -205,7 +205,7 @@ class CliIT {
     Matcher result = result(outcome);
     assertThat(result.group(2)).isEqualTo("Failed");
     assertThat(result.group(3)).isEqualTo("b");
-    assertThat(outcome.stderr()).containsPattern("(?m)^b  Failed     [0-9]+\\.[0-9]s");
+    assertThat(outcome.stderr()).containsPattern("(?m)^b  Failed     [0-9]+\\.[0-9]s  exit code 3");
   }
 
   @Test
@@ -323,6 +323,76 @@ class CliIT {
         node.awaitRun(id, r -> r.get("finishedAt") != null && !r.get("finishedAt").isNull());
     assertThat(run.get("status").asText()).isEqualTo("Cancelled");
     assertThat(result(outcome).group(1)).isEqualTo(id);
+  }
+
+  @Test
+  void apply_of_a_directory_creates_then_changes_nothing_and_a_server_dry_run_stores_nothing()
+      throws IOException {
+    Path dir = Files.createDirectories(work.resolve("workflows"));
+    String step =
+        "spec:\n  steps:\n    - {name: a, image: busybox:1.36, command: [sh, -c, 'true']}\n";
+    Files.writeString(
+        dir.resolve("a.yaml"),
+        "# two workflows\napiVersion: nightshift.io/v1\nkind: Workflow\n"
+            + "metadata: {name: apply-one, namespace: cli}\n"
+            + step
+            + "---\napiVersion: nightshift.io/v1\nkind: Workflow\nmetadata: {name: apply-two}\n"
+            + step);
+    Files.writeString(
+        dir.resolve("b.json"),
+        "{\"apiVersion\": \"nightshift.io/v1\", \"kind\": \"Workflow\","
+            + " \"metadata\": {\"name\": \"apply-three\"}, \"spec\": {\"steps\": [{\"name\": \"a\","
+            + " \"image\": \"busybox:1.36\", \"command\": [\"true\"]}]}}\n");
+    Files.writeString(dir.resolve("notes.txt"), "not a definition");
+
+    Cli.Outcome first = cli().run("apply", "-f", dir.toString(), "-n", NS);
+    Cli.Outcome second = cli().run("apply", "-f", dir.toString(), "-n", NS);
+
+    assertThat(first.exitCode()).as(first.toString()).isZero();
+    assertThat(first.lines())
+        .containsExactly(
+            "workflow.nightshift.io/cli/apply-one created",
+            "workflow.nightshift.io/cli/apply-two created",
+            "workflow.nightshift.io/cli/apply-three created");
+    assertThat(second.exitCode()).as(second.toString()).isZero();
+    assertThat(second.lines())
+        .containsExactly(
+            "workflow.nightshift.io/cli/apply-one unchanged",
+            "workflow.nightshift.io/cli/apply-two unchanged",
+            "workflow.nightshift.io/cli/apply-three unchanged");
+
+    Path changed =
+        Files.writeString(
+            work.resolve("changed.yaml"),
+            "apiVersion: nightshift.io/v1\nkind: Workflow\n"
+                + "metadata: {name: apply-one, namespace: cli, labels: {team: data}}\n"
+                + step
+                + "---\napiVersion: nightshift.io/v1\nkind: Workflow\n"
+                + "metadata: {name: apply-four, namespace: cli}\n"
+                + step);
+    Cli.Outcome dry = cli().run("apply", "-f", changed.toString(), "--dry-run=server");
+    assertThat(dry.exitCode()).as(dry.toString()).isZero();
+    assertThat(dry.lines())
+        .containsExactly(
+            "workflow.nightshift.io/cli/apply-one configured (server dry run)",
+            "workflow.nightshift.io/cli/apply-four created (server dry run)");
+    JsonNode stored = Json.parse(node.get("/api/v1/namespaces/cli/workflows/apply-one").body());
+    assertThat(stored.at("/metadata/labels").isEmpty()).isTrue();
+    assertThat(stored.at("/metadata/generation").asInt()).isEqualTo(1);
+    assertThat(node.get("/api/v1/namespaces/cli/workflows/apply-four").statusCode()).isEqualTo(404);
+
+    Path invalid =
+        Files.writeString(
+            work.resolve("invalid.yaml"),
+            "apiVersion: nightshift.io/v1\nkind: Workflow\nmetadata: {name: apply-bad}\n"
+                + "spec: {schedule: '99 * * * *', steps: []}\n");
+    Cli.Outcome refused = cli().run("apply", "-f", invalid.toString(), "-n", NS);
+    assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(2);
+    assertThat(refused.stderr())
+        .startsWith("error: workflow.nightshift.io/cli/apply-bad: Unprocessable Entity")
+        .containsPattern("(?m)^  /spec/schedule: ");
+    Cli.Outcome unnamed = cli().run("apply", "-f", dir.resolve("notes.txt").toString());
+    assertThat(unnamed.exitCode()).isEqualTo(2);
   }
 
   @Test

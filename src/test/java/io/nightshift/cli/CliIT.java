@@ -396,6 +396,152 @@ class CliIT {
   }
 
   @Test
+  void retry_wait_runs_the_failed_step_again_and_exits_with_the_new_end() throws IOException {
+    Path marker = work.resolve("second-time");
+    define(
+        "flaky",
+        """
+        steps:
+          - name: first
+            image: busybox:1.36
+            command: [sh, -c, 'echo first']
+          - name: flaky
+            dependsOn: [first]
+            image: busybox:1.36
+            command: [sh, -c, 'if [ -f %s ]; then echo fine now; else touch %s; exit 2; fi']
+        """
+            .formatted(marker, marker));
+    Cli.Outcome failed = cli().run("run", "flaky", "-n", NS, "--wait");
+    assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(1);
+    String id = result(failed).group(1);
+
+    Cli.Outcome retried = cli().run("retry", id, "--wait", "--follow");
+
+    assertThat(retried.exitCode()).as(retried.toString()).isZero();
+    assertThat(result(retried).group(1)).isEqualTo(id);
+    assertThat(result(retried).group(2)).isEqualTo("Succeeded");
+    assertThat(retried.lines()).contains("[flaky] fine now").doesNotContain("[first] first");
+    assertThat(retried.stderr()).contains("flaky  Succeeded").doesNotContain("first  Succeeded");
+  }
+
+  @Test
+  void backfill_wait_waits_for_each_run_and_prints_a_result_line_for_each() {
+    define(
+        "hourly",
+        """
+        schedule: "0 * * * *"
+        steps:
+          - name: only
+            image: busybox:1.36
+            command: [sh, -c, 'echo $NIGHTSHIFT_SCHEDULED_TIME']
+        """);
+
+    Cli.Outcome outcome =
+        cli()
+            .run(
+                "backfill",
+                "hourly",
+                "-n",
+                NS,
+                "--from",
+                "2026-01-01T00:00:00Z",
+                "--to",
+                "2026-01-01T02:00:00Z",
+                "--wait");
+
+    assertThat(outcome.exitCode()).as(outcome.toString()).isZero();
+    assertThat(outcome.lines()).hasSize(3).allMatch(line -> RESULT.matcher(line).matches());
+    assertThat(outcome.stderr()).contains("scheduled 2026-01-01T01:00:00Z");
+
+    Cli.Outcome again =
+        cli()
+            .run(
+                "backfill",
+                "hourly",
+                "-n",
+                NS,
+                "--from",
+                "2026-01-01T00:00:00Z",
+                "--to",
+                "2026-01-01T02:00:00Z");
+    assertThat(again.exitCode()).isZero();
+    assertThat(again.stderr()).contains("2026-01-01T00:00:00Z has a run already");
+  }
+
+  @Test
+  void sigterm_with_no_cancel_on_signal_leaves_the_run_going() {
+    Cli.Running waiting = cli().start("run", "slow", "-n", NS, "--wait", "--no-cancel-on-signal");
+    String id = runningRunOf(waiting);
+
+    waiting.process.destroy();
+    Cli.Outcome outcome = waiting.await(Duration.ofSeconds(30));
+
+    assertThat(outcome.exitCode()).as(outcome.toString()).isEqualTo(143);
+    assertThat(Json.parse(node.get("/api/v1/runs/" + id).body()).get("status").asText())
+        .isEqualTo("Running");
+    cancel(id);
+  }
+
+  @Test
+  void the_other_commands_answer_as_kubectl_would() {
+    Cli cli = cli();
+    Cli.Outcome workflows = cli.run("get", "workflows", "-n", NS);
+    assertThat(workflows.exitCode()).as(workflows.toString()).isZero();
+    assertThat(workflows.lines().get(0)).matches("NAME +SCHEDULE +SUSPEND +STEPS +AGE");
+    assertThat(workflows.stdout()).containsPattern("(?m)^slow +<none> +False +1 +\\S+$");
+    assertThat(cli.run("get", "workflows", "-A").lines().get(0)).startsWith("NAMESPACE   NAME");
+    assertThat(cli.run("get", "workflow", "slow", "-n", NS, "-o", "yaml").stdout())
+        .contains("name: slow")
+        .contains("namespace: cli");
+    assertThat(cli.run("get", "workflow", "nope", "-n", NS).exitCode()).isEqualTo(2);
+
+    define(
+        "nightly",
+        "schedule: '0 2 * * *'\ntimeZone: UTC\nsteps:\n  - {name: a, image: busybox:1.36, command: ['true']}\n");
+    Cli.Outcome next =
+        cli.run("next", "nightly", "-n", NS, "--count", "3", "--from", "2026-03-01T00:00:00Z");
+    assertThat(next.lines()).hasSize(4).element(1).asString().startsWith("2026-03-01T02:00:00Z");
+    assertThat(cli.run("suspend", "nightly", "-n", NS).stdout())
+        .isEqualTo("workflow.nightshift.io/cli/nightly suspended\n");
+    assertThat(cli.run("get", "workflow", "nightly", "-n", NS).stdout()).contains("True");
+    assertThat(cli.run("resume", "nightly", "-n", NS).exitCode()).isZero();
+    assertThat(cli.run("delete", "workflow", "nightly", "-n", NS).stdout())
+        .isEqualTo("workflow.nightshift.io/cli/nightly deleted\n");
+
+    Cli.Outcome token =
+        cli.run("token", "create", "cli-viewer", "--role", "viewer", "--namespace", NS);
+    assertThat(token.exitCode()).as(token.toString()).isZero();
+    String value = token.stdout().strip();
+    assertThat(value).hasSizeGreaterThan(20);
+    Cli.Outcome viewer = cli().env("NIGHTSHIFT_TOKEN", value).run("get", "workflows", "-n", NS);
+    assertThat(viewer.exitCode()).as(viewer.toString()).isZero();
+    Cli.Outcome forbidden = cli().env("NIGHTSHIFT_TOKEN", value).run("suspend", "slow", "-n", NS);
+    assertThat(forbidden.exitCode()).as("403: " + forbidden).isEqualTo(10);
+    assertThat(cli.run("token", "list").stdout()).containsPattern("(?m)^cli-viewer +viewer +cli ");
+    assertThat(cli.run("token", "revoke", "cli-viewer").exitCode()).isZero();
+    assertThat(cli().env("NIGHTSHIFT_TOKEN", value).run("get", "workflows").exitCode())
+        .as("revoked: 401")
+        .isEqualTo(10);
+
+    Cli.Outcome cluster = cli.run("cluster");
+    assertThat(cluster.exitCode()).isZero();
+    assertThat(cluster.stdout()).contains("leader").contains("(answered)");
+    Cli.Outcome audit = cli.run("audit", "--action", "token", "--limit", "5");
+    assertThat(audit.exitCode()).as(audit.toString()).isZero();
+    assertThat(audit.lines().get(0)).matches("AT +ACTOR +ACTION +TARGET +STATUS");
+    assertThat(audit.stdout())
+        .contains("token.create")
+        .contains("token.revoke")
+        .doesNotContain("workflow.");
+
+    Cli.Outcome version = cli.run("version");
+    assertThat(version.exitCode()).as(version.toString()).isZero();
+    assertThat(version.lines()).hasSize(2);
+    assertThat(version.lines().get(0)).matches("client: \\S+");
+    assertThat(version.lines().get(1)).startsWith("server: ").contains(url);
+  }
+
+  @Test
   void lint_reports_what_the_server_refuses_for_the_same_file() throws IOException {
     String definition =
         """

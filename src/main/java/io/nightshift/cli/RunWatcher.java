@@ -318,7 +318,7 @@ final class RunWatcher {
             options.prefixLogs() ? "[" + name + "] " : "",
             lines,
             () -> stepEndedInLatest(key),
-            stopped::get);
+            () -> stopped.get() || replacedInLatest(key));
     Thread thread = new Thread(follower, "follow-" + name);
     thread.setDaemon(true);
     followers.put(key, thread);
@@ -336,6 +336,23 @@ final class RunWatcher {
       }
     }
     // a later attempt replaced it: the attempt followed has ended
+    return true;
+  }
+
+  /**
+   * Whether a later attempt of the step replaced the one followed: the logs endpoint now serves the
+   * new attempt's log, which its own follower prints.
+   */
+  private boolean replacedInLatest(String key) {
+    JsonNode run = latest;
+    if (run == null) {
+      return false;
+    }
+    for (JsonNode step : run.path("steps")) {
+      if (key(step).equals(key)) {
+        return false;
+      }
+    }
     return true;
   }
 

@@ -542,6 +542,43 @@ class CliIT {
   }
 
   @Test
+  void the_launcher_makes_its_class_data_archive_once_and_never_fails_for_want_of_a_cache()
+      throws Exception {
+    Path file = Files.writeString(work.resolve("not-a-directory"), "");
+    Cli.Outcome uncached =
+        new Cli(work).env("XDG_CACHE_HOME", file.toString()).run("version", "--client");
+    assertThat(uncached.exitCode()).as(uncached.toString()).isZero();
+    assertThat(uncached.stderr()).isEmpty();
+
+    Cli.Outcome first = new Cli(work).run("version", "--client");
+    Path cache = work.resolve("cache/nightshift");
+    for (int i = 0; i < 600 && !archived(cache); i++) {
+      Thread.sleep(100);
+    }
+    assertThat(archived(cache)).as("an archive in " + cache).isTrue();
+    Cli.Outcome second = new Cli(work).run("version", "--client");
+
+    assertThat(first.stdout()).isEqualTo(uncached.stdout());
+    assertThat(second.exitCode()).isZero();
+    assertThat(second.stdout()).isEqualTo(first.stdout());
+    assertThat(second.stderr()).isEmpty();
+    try (var files = Files.list(cache)) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .as("no half-written archive left")
+          .allMatch(name -> name.matches("cli-.*\\.jsa"));
+    }
+  }
+
+  private static boolean archived(Path cache) throws IOException {
+    if (!Files.isDirectory(cache)) {
+      return false;
+    }
+    try (var files = Files.list(cache)) {
+      return files.anyMatch(p -> p.getFileName().toString().matches("cli-.*\\.jsa"));
+    }
+  }
+
+  @Test
   void lint_reports_what_the_server_refuses_for_the_same_file() throws IOException {
     String definition =
         """

@@ -217,8 +217,18 @@ final class RunWatcher {
           // ended already, or gone: nothing more to do for it
         }
       }
-    } else if (runId != null && options.transitions()) {
-      lines.err("signal " + Signals.name(number) + ": run " + runId + " goes on");
+    } else if (runId != null) {
+      if (options.transitions()) {
+        lines.err("signal " + Signals.name(number) + ": run " + runId + " goes on");
+      }
+      try {
+        last =
+            api.withRetryBudget(Duration.ofSeconds(2))
+                .send(ApiClient.Call.get(runPath(runId)).aboutRun())
+                .json();
+      } catch (CliException e) {
+        // the result line says what was last read
+      }
     }
     lines.close(options.result() && last != null ? Runs.resultLine(last, Instant.now()) : null);
     Runtime.getRuntime().halt(Exit.ofSignal(number));

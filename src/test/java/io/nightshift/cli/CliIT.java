@@ -469,14 +469,16 @@ class CliIT {
   }
 
   @Test
-  void sigterm_with_no_cancel_on_signal_leaves_the_run_going() {
+  void sigint_with_no_cancel_on_signal_exits_130_and_leaves_the_run_going() throws Exception {
     Cli.Running waiting = cli().start("run", "slow", "-n", NS, "--wait", "--no-cancel-on-signal");
     String id = runningRunOf(waiting);
 
-    waiting.process.destroy();
+    new ProcessBuilder("kill", "-INT", Long.toString(waiting.process.pid())).start().waitFor();
     Cli.Outcome outcome = waiting.await(Duration.ofSeconds(30));
 
-    assertThat(outcome.exitCode()).as(outcome.toString()).isEqualTo(143);
+    assertThat(outcome.exitCode()).as(outcome.toString()).isEqualTo(130);
+    assertThat(outcome.stderr()).contains("signal SIGINT: run " + id + " goes on");
+    assertThat(result(outcome).group(2)).isEqualTo("Running");
     assertThat(Json.parse(node.get("/api/v1/runs/" + id).body()).get("status").asText())
         .isEqualTo("Running");
     cancel(id);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -264,6 +265,9 @@ final class RunWatcher {
       width = Math.max(width, step.path("name").asText().length());
     }
     Instant now = Instant.now();
+    if (options.follow()) {
+      startFollowers(run);
+    }
     for (JsonNode step : run.path("steps")) {
       String name = step.path("name").asText();
       String key = key(step);
@@ -274,9 +278,6 @@ final class RunWatcher {
         continue;
       }
       String status = step.path("status").asText();
-      if (options.follow() && Runs.stepStarted(step) && !followers.containsKey(key)) {
-        follow(name, key);
-      }
       if (!options.transitions() || status.equals(shown.get(key)) || "Pending".equals(status)) {
         continue;
       }
@@ -319,7 +320,43 @@ final class RunWatcher {
     return line.toString().stripTrailing();
   }
 
-  private void follow(String name, String key) {
+  /**
+   * A follower for each step that has started, in the order the steps started. A step's lines come
+   * after those of every step that had ended when it started (its parents in a chain): its follower
+   * first waits for theirs, so a run seen only once it is over still prints backup before cleanup.
+   * Steps that run side by side print as their lines come.
+   */
+  private void startFollowers(JsonNode run) {
+    List<JsonNode> started = new ArrayList<>();
+    for (JsonNode step : run.path("steps")) {
+      String key = key(step);
+      boolean wanted =
+          options.onlySteps().isEmpty() || options.onlySteps().contains(step.path("name").asText());
+      if (wanted
+          && !ignored.contains(key)
+          && Runs.stepStarted(step)
+          && !followers.containsKey(key)) {
+        started.add(step);
+      }
+    }
+    started.sort(
+        Comparator.comparing(
+            (JsonNode step) -> Json.instant(step, "/startedAt").orElse(Instant.MAX)));
+    for (JsonNode step : started) {
+      Instant startedAt = Json.instant(step, "/startedAt").orElse(Instant.MAX);
+      List<Thread> before = new ArrayList<>();
+      for (JsonNode other : run.path("steps")) {
+        Thread thread = followers.get(key(other));
+        Instant finishedAt = Json.instant(other, "/finishedAt").orElse(null);
+        if (thread != null && finishedAt != null && !finishedAt.isAfter(startedAt)) {
+          before.add(thread);
+        }
+      }
+      follow(step.path("name").asText(), key(step), before);
+    }
+  }
+
+  private void follow(String name, String key, List<Thread> before) {
     LogFollower follower =
         new LogFollower(
             api,
@@ -329,7 +366,20 @@ final class RunWatcher {
             lines,
             () -> stepEndedInLatest(key),
             () -> stopped.get() || replacedInLatest(key));
-    Thread thread = new Thread(follower, "follow-" + name);
+    Thread thread =
+        new Thread(
+            () -> {
+              for (Thread earlier : before) {
+                try {
+                  earlier.join(FOLLOWERS_GRACE.toMillis());
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  return;
+                }
+              }
+              follower.run();
+            },
+            "follow-" + name);
     thread.setDaemon(true);
     followers.put(key, thread);
     thread.start();

@@ -171,6 +171,9 @@ class CliIT {
     assertThat(lines.stream().filter(l -> l.startsWith("[two] ")).toList())
         .containsExactlyElementsOf(two);
     assertThat(lines).hasSize(60 + 41);
+    assertThat(lines.indexOf("[two] two 1"))
+        .as("two started after one had ended: its lines come after all of one's")
+        .isGreaterThan(lines.indexOf("[one] one 60"));
     assertThat(outcome.stderr())
         .containsPattern("(?m)^one  Running$")
         .containsPattern("(?m)^one  Succeeded  [0-9]+\\.[0-9]s$")

@@ -69,8 +69,9 @@ public class OpenApiController {
   }
 
   /**
-   * The JSON Schema (draft-07) of a workflow definition, for editors: a YAML file that starts with
-   * {@code # yaml-language-server: $schema=<this URL>} is checked and completed as it is typed.
+   * The JSON Schema (draft-07) of a workflow definition, for editors. A YAML file whose first line
+   * is {@code # yaml-language-server: $schema=http://HOST:8080/api/v1/schemas/workflow.json} is
+   * checked and completed as it is typed by an editor with the YAML language server.
    */
   @Get(uri = "/schemas/workflow.json", produces = SCHEMA_JSON)
   @ApiResponse(

@@ -249,7 +249,7 @@ public class WorkflowController {
     return HttpResponse.noContent();
   }
 
-  /** Sets {@code spec.suspend}: the schedule fires no more runs until it is resumed. */
+  /** Suspends the workflow: its schedule fires no runs until it is resumed. Sets spec.suspend. */
   @Post(uri = "/namespaces/{namespace}/workflows/{name}/suspend")
   @Secured(Role.OPERATOR_NAME)
   @Audited("workflow.suspend")
@@ -259,7 +259,7 @@ public class WorkflowController {
     return workflows.setSuspended(namespace, name, true);
   }
 
-  /** Clears {@code spec.suspend}: the schedule fires again from now on. */
+  /** Resumes the workflow: its schedule fires again from now on. Clears spec.suspend. */
   @Post(uri = "/namespaces/{namespace}/workflows/{name}/resume")
   @Secured(Role.OPERATOR_NAME)
   @Audited("workflow.resume")

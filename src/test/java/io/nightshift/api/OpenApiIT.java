@@ -156,6 +156,16 @@ class OpenApiIT {
   }
 
   @Test
+  void every_summary_is_a_sentence_without_javadoc_left_in_it() {
+    operations()
+        .forEach(
+            (key, operation) -> {
+              assertThat(operation.getSummary()).as(key).isNotBlank().doesNotContain("@code", "{@");
+              assertThat(operation.getDescription()).as(key).doesNotContain("@code", "{@");
+            });
+  }
+
+  @Test
   void every_route_under_api_v1_is_documented_with_its_methods_and_nothing_more() {
     Set<String> served =
         routes().stream()

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** How the generated document becomes the served one: roles out of the bearer scopes. */
@@ -80,6 +83,17 @@ class OpenApiDocumentTest {
     assertThat(responses.get("204")).isNotNull();
     assertThat(responses.at("/default/content/application~1problem+json/schema/$ref").asText())
         .isEqualTo("#/components/schemas/Problem");
+  }
+
+  @Test
+  void the_container_image_is_built_with_the_files_the_descriptions_come_from() throws Exception {
+    // Without openapi.properties the generator writes another file name and no Swagger UI; without
+    // schemas/ the jar has no workflow schema. The image is built from what .dockerignore lets in.
+    String dockerfile = Files.readString(Path.of("Dockerfile"));
+    List<String> ignore = Files.readAllLines(Path.of(".dockerignore"));
+
+    assertThat(dockerfile).contains("COPY openapi.properties ./", "COPY schemas schemas");
+    assertThat(ignore).contains("!openapi.properties", "!schemas/");
   }
 
   @Test

@@ -22,14 +22,20 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes each successful call of an {@link Audited} endpoint to the audit trail: who (the caller),
  * what (the action), on what (the path), when, from which address, and what it created (the {@code
- * Location} it answered with). Refused calls change nothing and are not audited; they are logged by
- * {@link RefusalLog}.
+ * Location} it answered with). Refused calls and dry runs change nothing and are not audited;
+ * refusals are logged by {@link RefusalLog}.
  */
 @ServerFilter("/api/v1/**")
 public class AuditFilter {
 
   private static final Logger LOG = LoggerFactory.getLogger(AuditFilter.class);
   private static final String ARRIVED = "nightshift.audit.arrived";
+
+  /**
+   * A request attribute a controller sets on a successful call that changed nothing by design (a
+   * dry run), which is then not audited.
+   */
+  static final String NOTHING_CHANGED = "nightshift.audit.nothing-changed";
 
   private final AuditLog audit;
   private final HttpClientAddressResolver addresses;
@@ -51,7 +57,7 @@ public class AuditFilter {
   @ExecuteOn(TaskExecutors.BLOCKING)
   public void record(HttpRequest<?> request, MutableHttpResponse<?> response) {
     int status = response.code();
-    if (status < 200 || status >= 300) {
+    if (status < 200 || status >= 300 || request.getAttribute(NOTHING_CHANGED).isPresent()) {
       return;
     }
     Optional<String> action =

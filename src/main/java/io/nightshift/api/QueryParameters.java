@@ -29,6 +29,18 @@ final class QueryParameters {
     return defaultValue;
   }
 
+  /** {@code true} or {@code false}; absent or empty is {@code false}. */
+  static boolean bool(String name, String value, List<Violation> violations) {
+    if (value == null || value.isEmpty() || value.equals("false")) {
+      return false;
+    }
+    if (value.equals("true")) {
+      return true;
+    }
+    violations.add(new Violation("?" + name, "must be true or false, not \"" + value + "\""));
+    return false;
+  }
+
   /**
    * A page asked for with {@code ?limit} and a numeric {@code ?cursor}.
    *

@@ -20,6 +20,7 @@ import io.micronaut.security.authentication.Authentication;
 import io.nightshift.engine.RunService;
 import io.nightshift.engine.RunService.RunView;
 import io.nightshift.executor.Executor;
+import io.nightshift.executor.FollowedLog;
 import io.nightshift.executor.StepLog;
 import io.nightshift.run.RunRow;
 import io.nightshift.run.StepRow;
@@ -29,6 +30,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,6 +73,13 @@ public class RunController {
   /** The body of a manual run. */
   public record RunRequest(@Nullable Map<String, String> parameters) {}
 
+  /**
+   * A step as the API shows it.
+   *
+   * @param exitCode the exit code of the current attempt's process, or on Kubernetes of its Job's
+   *     failing container (0 when the Job completed); null while it runs or when unknown
+   * @param links where its log is; null until the step has started
+   */
   public record StepBody(
       String name,
       String status,
@@ -78,9 +87,22 @@ public class RunController {
       @Nullable String jobName,
       @Nullable Instant startedAt,
       @Nullable Instant finishedAt,
+      @Nullable Integer exitCode,
       @Nullable String reason,
-      @Nullable String message) {}
+      @Nullable String message,
+      @Nullable StepLinks links) {}
 
+  /** Where a started step's log is read (add {@code ?follow=true} to stream it). */
+  public record StepLinks(String logs) {}
+
+  /**
+   * A run as the API shows it.
+   *
+   * @param terminal whether the run can no longer change by itself: it ended (only a retry makes it
+   *     run again). What a poller waits for.
+   * @param links where the run is read, cancelled and retried, and its steps' logs: {@code logs} is
+   *     a URI template (RFC 6570) with a {@code {step}} variable
+   */
   public record RunBody(
       String id,
       String namespace,
@@ -88,6 +110,7 @@ public class RunController {
       long seq,
       String trigger,
       String status,
+      boolean terminal,
       @Nullable String reason,
       @Nullable String message,
       Instant scheduledTime,
@@ -95,7 +118,24 @@ public class RunController {
       @Nullable Instant startedAt,
       @Nullable Instant finishedAt,
       Map<String, String> parameters,
-      List<StepBody> steps) {}
+      List<StepBody> steps,
+      RunLinks links) {}
+
+  /** The run's own URIs, relative to the server; {@code logs} is a template over {@code {step}}. */
+  public record RunLinks(String self, String cancel, String retry, String logs) {
+
+    static RunLinks of(String runId) {
+      String self = RUNS + PathSegments.encode(runId);
+      return new RunLinks(self, self + "/cancel", self + "/retry", self + "/steps/{step}/logs");
+    }
+
+    /** The log of one step of the run. */
+    static String logs(String runId, String step) {
+      return RUNS + PathSegments.encode(runId) + "/steps/" + PathSegments.encode(step) + "/logs";
+    }
+  }
+
+  private static final String RUNS = "/api/v1/runs/";
 
   /**
    * Starts a run of the workflow now, under its concurrency policy, with the workflow's parameters
@@ -289,7 +329,9 @@ public class RunController {
 
   /**
    * The step's log, streamed from the executor. At most {@code nightshift.logs.max-bytes} of its
-   * end, in UTF-8 with invalid bytes replaced by U+FFFD.
+   * end, in UTF-8 with invalid bytes replaced by U+FFFD. With {@code ?follow=true} on a step that
+   * runs, the answer goes on as the step writes and ends once it has ended and everything it wrote
+   * was sent; it holds its connection meanwhile, and counts against the caps of waits.
    *
    * @param tailLines only the last this many lines, 0 to 1000000
    */
@@ -316,24 +358,21 @@ public class RunController {
       Authentication authentication,
       String id,
       String step,
-      @Nullable @QueryValue String tailLines) {
+      @Nullable @QueryValue String tailLines,
+      @Nullable @QueryValue String follow) {
     List<Violation> violations = new ArrayList<>();
     int tail = QueryParameters.intInRange("tailLines", tailLines, 0, 0, 1_000_000, violations);
+    boolean following = QueryParameters.bool("follow", follow, violations);
     QueryParameters.check(violations);
     RunView run = visibleRun(authentication, id);
-    StepRow row =
-        run.steps().stream()
-            .filter(s -> s.name().equals(step) && s.jobName() != null)
-            .findFirst()
-            .orElseThrow(
-                () -> new NotFoundException("run " + id + " has no started step \"" + step + "\""));
+    StepRow row = startedStep(run, step);
+    OptionalInt lines = tailLines == null ? OptionalInt.empty() : OptionalInt.of(tail);
+    if (following && !row.status().ended()) {
+      return followed(authentication, run.run(), row, lines);
+    }
     StepLog log =
         executor
-            .logs(
-                run.run().namespace(),
-                row.jobName(),
-                tailLines == null ? OptionalInt.empty() : OptionalInt.of(tail),
-                logsConfig.maxBytes())
+            .logs(run.run().namespace(), row.jobName(), lines, logsConfig.maxBytes())
             .orElseThrow(
                 () ->
                     new NotFoundException(
@@ -342,11 +381,65 @@ public class RunController {
                             + "\" of run "
                             + id
                             + " is gone: its process or its Job's pods no longer exist"));
+    return logAnswer(log.body(), log.omittedBytes());
+  }
+
+  private static StepRow startedStep(RunView run, String step) {
+    return run.steps().stream()
+        .filter(s -> s.name().equals(step) && s.jobName() != null)
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new NotFoundException(
+                    "run " + run.run().id() + " has no started step \"" + step + "\""));
+  }
+
+  /**
+   * The log of a running step as it grows, until its attempt has ended. A place among the waits is
+   * taken first (429 past the caps) and given back when the answer ends or the client leaves; the
+   * stream reads the executor between polls and holds no database connection.
+   */
+  private HttpResponse<StreamedFile> followed(
+      Authentication authentication, RunRow run, StepRow step, OptionalInt lines) {
+    WaitLimiter.Permit permit = waits.acquireFollow(authentication.getName());
+    FollowedLog log;
+    try {
+      log =
+          FollowedLog.start(
+              executor.follow(run.namespace(), step.jobName(), lines, logsConfig.maxBytes()),
+              () -> attemptEnded(run.id(), step.name(), step.jobName()),
+              logsConfig.followInterval(),
+              logsConfig.followGrace(),
+              permit::close);
+    } catch (RuntimeException e) {
+      permit.close();
+      throw e;
+    }
+    return logAnswer(StepLog.replacingInvalidUtf8(log), log.omittedBytes());
+  }
+
+  /**
+   * Whether the attempt {@code jobName} of the step can write no more: the step has ended, runs
+   * another attempt, or is gone with its run.
+   */
+  private boolean attemptEnded(String runId, String step, String jobName) {
+    try {
+      return runs.get(runId).steps().stream()
+          .filter(row -> row.name().equals(step))
+          .findFirst()
+          .map(row -> row.status().ended() || !jobName.equals(row.jobName()))
+          .orElse(true);
+    } catch (RunService.RunNotFoundException gone) {
+      return true;
+    }
+  }
+
+  private static MutableHttpResponse<StreamedFile> logAnswer(InputStream body, long omitted) {
     MutableHttpResponse<StreamedFile> response =
-        HttpResponse.ok(new StreamedFile(log.body(), LOG_TYPE)).contentType(LOG_TYPE);
-    if (log.truncated()) {
+        HttpResponse.ok(new StreamedFile(body, LOG_TYPE)).contentType(LOG_TYPE);
+    if (omitted > 0) {
       response.header(LOG_TRUNCATED, "true");
-      response.header(LOG_BYTES_OMITTED, Long.toString(log.omittedBytes()));
+      response.header(LOG_BYTES_OMITTED, Long.toString(omitted));
     }
     return response;
   }
@@ -390,6 +483,7 @@ public class RunController {
         run.seq(),
         run.trigger().spelling(),
         run.status().spelling(),
+        run.status().ended(),
         run.reason(),
         run.message(),
         run.scheduledTime(),
@@ -397,19 +491,22 @@ public class RunController {
         run.startedAt(),
         run.finishedAt(),
         parameters(run.parameters()),
-        view.steps().stream()
-            .map(
-                step ->
-                    new StepBody(
-                        step.name(),
-                        step.status().spelling(),
-                        step.attempt(),
-                        step.jobName(),
-                        step.startedAt(),
-                        step.finishedAt(),
-                        step.reason(),
-                        step.message()))
-            .toList());
+        view.steps().stream().map(step -> body(run.id(), step)).toList(),
+        RunLinks.of(run.id()));
+  }
+
+  private static StepBody body(String runId, StepRow step) {
+    return new StepBody(
+        step.name(),
+        step.status().spelling(),
+        step.attempt(),
+        step.jobName(),
+        step.startedAt(),
+        step.finishedAt(),
+        step.exitCode(),
+        step.reason(),
+        step.message(),
+        step.jobName() == null ? null : new StepLinks(RunLinks.logs(runId, step.name())));
   }
 
   private static Map<String, String> parameters(String json) {

@@ -5,13 +5,14 @@ import io.micronaut.core.bind.annotation.Bindable;
 
 /**
  * How many requests may wait for a run at once ({@code ?wait} on {@code POST …/runs} and {@code GET
- * /runs/{id}}), each holding a thread for up to 10 minutes. Past either cap the request is refused
- * whole with 429 and {@code Retry-After}, before anything is created.
+ * /runs/{id}}), each holding a thread for up to 10 minutes, or follow a step's log ({@code
+ * ?follow=true}), holding its connection until the step ends. Past either cap the request is
+ * refused whole with 429 and {@code Retry-After}, before anything is created.
  *
- * @param maxWaits waits on this node at once, all callers together ({@code
+ * @param maxWaits waits and follows on this node at once, all callers together ({@code
  *     NIGHTSHIFT_API_MAX_WAITS})
- * @param maxWaitsPerCaller waits of one caller (one API token, one OIDC subject) at once ({@code
- *     NIGHTSHIFT_API_MAX_WAITS_PER_CALLER})
+ * @param maxWaitsPerCaller waits and follows of one caller (one API token, one OIDC subject) at
+ *     once ({@code NIGHTSHIFT_API_MAX_WAITS_PER_CALLER})
  */
 @ConfigurationProperties("nightshift.api")
 public record WaitConfig(

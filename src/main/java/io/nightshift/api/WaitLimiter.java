@@ -6,8 +6,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Counts the requests waiting for a run ({@code ?wait}), in all and per caller, and refuses one
- * more past {@link WaitConfig}'s caps, so that no caller can hold every thread of the node.
+ * Counts the requests waiting for a run ({@code ?wait}) or following a step's log ({@code
+ * ?follow=true}), in all and per caller, and refuses one more past {@link WaitConfig}'s caps, so
+ * that no caller can hold every thread of the node.
  */
 @Singleton
 public class WaitLimiter {
@@ -34,27 +35,44 @@ public class WaitLimiter {
   }
 
   /**
-   * A place for one more wait of {@code caller}.
+   * A place for one more wait for a run ({@code ?wait}) of {@code caller}.
    *
    * @throws TooManyWaitsException past either cap
    */
-  public synchronized Permit acquire(String caller) {
+  public Permit acquire(String caller) {
+    return acquire(caller, "nothing was created. Try again later, or poll without ?wait");
+  }
+
+  /**
+   * A place for one more log followed ({@code ?follow=true}) by {@code caller}: it holds its
+   * connection until the step ends, as a wait does, and counts against the same caps.
+   *
+   * @throws TooManyWaitsException past either cap
+   */
+  public Permit acquireFollow(String caller) {
+    return acquire(caller, "try again later, or read the log without ?follow");
+  }
+
+  private synchronized Permit acquire(String caller, String advice) {
     int mine = byCaller.getOrDefault(caller, 0);
     if (mine >= config.maxWaitsPerCaller()) {
       throw new TooManyWaitsException(
           "this caller already has "
               + mine
-              + " requests waiting for runs, the most one caller may have at once ("
+              + " requests waiting for runs or following logs, the most one caller may have at"
+              + " once ("
               + config.maxWaitsPerCaller()
-              + "); nothing was created. Try again later, or poll without ?wait");
+              + "); "
+              + advice);
     }
     if (total >= config.maxWaits()) {
       throw new TooManyWaitsException(
           "this node already has "
               + total
-              + " requests waiting for runs, the most it holds at once ("
+              + " requests waiting for runs or following logs, the most it holds at once ("
               + config.maxWaits()
-              + "); nothing was created. Try again later, or poll without ?wait");
+              + "); "
+              + advice);
     }
     byCaller.put(caller, mine + 1);
     total++;

@@ -89,12 +89,21 @@ public class WorkflowController {
   }
 
   /**
+   * Says what a PUT did to the stored workflow: {@code created}, {@code configured}, {@code
+   * unchanged}.
+   */
+  static final String CHANGE = "Nightshift-Change";
+
+  /**
    * Creates (201) or replaces (200) a workflow from YAML or JSON. A value that looks like a secret
-   * written in clear is stored, and pointed out in a {@code Warning: 299} header. Server-set
+   * written in clear is stored, and pointed out in a {@code Warning: 299} header. {@code
+   * Nightshift-Change} says what was done, as {@code kubectl apply} prints it. With {@code
+   * ?dryRun=true} every check is made and the answer is the same, but nothing is stored. Server-set
    * metadata is ignored on input, except {@code resourceVersion}, which must match the stored one.
    *
    * @param namespace the workflow's namespace, where its Jobs run
    * @param name the workflow's name, a DNS-1123 label of at most 52 characters
+   * @param dryRun true: every check is made and the answer is the same, but nothing is stored
    */
   @Put(
       uri = "/namespaces/{namespace}/workflows/{name}",
@@ -151,21 +160,42 @@ public class WorkflowController {
       Authentication authentication,
       String namespace,
       String name,
+      @Nullable @QueryValue String dryRun,
       @Body byte[] body) {
+    boolean dry = parseDryRun(dryRun);
     mayDefine(authentication, namespace, name);
     Format format =
         request.getContentType().map(WorkflowController::isYaml).orElse(true)
             ? Format.YAML
             : Format.JSON;
-    WorkflowService.Applied applied = workflows.apply(namespace, name, body, format);
+    WorkflowService.Applied applied = workflows.apply(namespace, name, body, format, dry);
+    if (dry) {
+      request.setAttribute(AuditFilter.NOTHING_CHANGED, true);
+    }
     MutableHttpResponse<Object> response =
-        HttpResponse.status(applied.created() ? HttpStatus.CREATED : HttpStatus.OK);
+        HttpResponse.status(applied.created() ? HttpStatus.CREATED : HttpStatus.OK)
+            .header(CHANGE, changeOf(applied));
     for (String warning : SecretLiterals.warnings(applied.workflow())) {
       response
           .getHeaders()
           .add(HttpHeaders.WARNING, "299 - \"" + warning.replace("\"", "'") + "\"");
     }
     return render(request, response, applied.workflow());
+  }
+
+  /** {@code ?dryRun}: absent, empty or {@code false} stores; {@code true} only checks. */
+  private static boolean parseDryRun(String dryRun) {
+    List<Violation> violations = new ArrayList<>();
+    boolean dry = QueryParameters.bool("dryRun", dryRun, violations);
+    QueryParameters.check(violations);
+    return dry;
+  }
+
+  private static String changeOf(WorkflowService.Applied applied) {
+    if (applied.created()) {
+      return "created";
+    }
+    return applied.changed() ? "configured" : "unchanged";
   }
 
   /** One workflow, as JSON or, on {@code Accept: application/yaml}, YAML. */

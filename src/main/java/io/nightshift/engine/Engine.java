@@ -468,7 +468,12 @@ public class Engine {
         StepStatus.FAILED,
         now,
         failure.reason(),
-        failure.message());
+        failure.message(),
+        null);
+  }
+
+  private static Integer exitCode(Executor.Result result) {
+    return result.exitCode().isPresent() ? result.exitCode().getAsInt() : null;
   }
 
   /**
@@ -791,7 +796,8 @@ public class Engine {
               end.result().succeeded() ? StepStatus.SUCCEEDED : StepStatus.FAILED,
               end.at(),
               end.result().reason(),
-              end.result().message()));
+              end.result().message(),
+              exitCode(end.result())));
     }
     try {
       writeFenced(token, changes);

@@ -212,7 +212,18 @@ public final class Reconcile {
           byName.getOrDefault(
               name,
               new StepRow(
-                  run.id(), name, i, StepStatus.PENDING, 0, null, null, null, null, null, null)));
+                  run.id(),
+                  name,
+                  i,
+                  StepStatus.PENDING,
+                  0,
+                  null,
+                  null,
+                  null,
+                  null,
+                  null,
+                  null,
+                  null)));
     }
     return steps;
   }

@@ -32,14 +32,22 @@ public interface Executor extends AutoCloseable {
     }
   }
 
-  /** How an attempt ended; reason and message say why when it did not succeed. */
-  record Result(boolean succeeded, String reason, String message) {
+  /**
+   * How an attempt ended; reason and message say why when it did not succeed. {@code exitCode} is
+   * the code its process or failing container exited with, empty when the executor does not know it
+   * (the attempt never started, was killed, or left no trace).
+   */
+  record Result(boolean succeeded, String reason, String message, OptionalInt exitCode) {
     public static Result success() {
-      return new Result(true, null, null);
+      return new Result(true, null, null, OptionalInt.empty());
     }
 
     public static Result failure(String reason, String message) {
-      return new Result(false, reason, message);
+      return new Result(false, reason, message, OptionalInt.empty());
+    }
+
+    public Result withExitCode(int code) {
+      return new Result(succeeded, reason, message, OptionalInt.of(code));
     }
   }
 
@@ -74,6 +82,14 @@ public interface Executor extends AutoCloseable {
    * one falls in them), so that no log, however large, is held in memory or sent whole.
    */
   Optional<StepLog> logs(String namespace, String name, OptionalInt tailLines, long maxBytes);
+
+  /**
+   * The attempt's output as it grows: the first {@link LogCursor#next} gives what was written
+   * before (all of it, or its last {@code tailLines} lines; at most the last {@code maxBytes} bytes
+   * of that, from a line start), each later one what was written since. An attempt that has not
+   * started yet reads as empty until it does. Reading it on any node needs no leadership.
+   */
+  LogCursor follow(String namespace, String name, OptionalInt tailLines, long maxBytes);
 
   /** Stops watching; what runs keeps running, for the next leader to take over. */
   @Override

@@ -41,7 +41,7 @@ public sealed interface Change {
 
   /**
    * The attempt {@code jobName} ended, if it is still the step's and Running; its duration and
-   * failure are counted with it.
+   * failure are counted with it. {@code exitCode} is null when the executor does not know it.
    */
   record AttemptEnded(
       String runId,
@@ -50,7 +50,8 @@ public sealed interface Change {
       StepStatus status,
       Instant at,
       String reason,
-      String message)
+      String message,
+      Integer exitCode)
       implements Change {}
 
   /** A scheduled run's first step was launched: how late its schedule was served is counted. */

@@ -137,8 +137,8 @@ public class RunRepository implements RunStore {
           try (PreparedStatement steps =
               connection.prepareStatement(
                   "UPDATE run_steps SET status = 'Pending', finished_at = NULL, reason = NULL,"
-                      + " message = NULL WHERE run_id = ? AND status IN ('Failed', 'Skipped',"
-                      + " 'Cancelled')")) {
+                      + " message = NULL, exit_code = NULL WHERE run_id = ? AND status IN"
+                      + " ('Failed', 'Skipped', 'Cancelled')")) {
             steps.setString(1, id);
             steps.executeUpdate();
           }
@@ -223,7 +223,7 @@ public class RunRepository implements RunStore {
           try (PreparedStatement statement =
               connection.prepareStatement(
                   "SELECT run_id, name, position, status, attempt, job_name, started_at,"
-                      + " finished_at, reason, message, launched_at FROM run_steps"
+                      + " finished_at, reason, message, launched_at, exit_code FROM run_steps"
                       + " WHERE run_id = ANY (?)"
                       + " ORDER BY run_id, position")) {
             statement.setArray(1, connection.createArrayOf("text", runIds.toArray()));
@@ -244,7 +244,8 @@ public class RunRepository implements RunStore {
                             instant(result, 8),
                             result.getString(9),
                             result.getString(10),
-                            instant(result, 11)));
+                            instant(result, 11),
+                            (Integer) result.getObject(12)));
               }
             }
             return steps;
@@ -332,7 +333,8 @@ public class RunRepository implements RunStore {
           c.status(),
           c.at(),
           c.reason(),
-          c.message());
+          c.message(),
+          c.exitCode());
     } else if (change instanceof Change.FirstStepLaunched c) {
       MetricsStore.firstStepLaunched(
           metrics, c.namespace(), c.workflow(), c.scheduledTime(), c.at());
@@ -444,7 +446,7 @@ public class RunRepository implements RunStore {
     try (PreparedStatement statement =
         connection.prepareStatement(
             "UPDATE run_steps SET status = 'Running', attempt = ?, job_name = ?, started_at = ?,"
-                + " launched_at = NULL, reason = NULL, message = NULL"
+                + " launched_at = NULL, reason = NULL, message = NULL, exit_code = NULL"
                 + " WHERE run_id = ? AND name = ?")) {
       statement.setInt(1, attempt);
       statement.setString(2, jobName);
@@ -489,21 +491,23 @@ public class RunRepository implements RunStore {
       StepStatus status,
       Instant finishedAt,
       String reason,
-      String message)
+      String message,
+      Integer exitCode)
       throws SQLException {
     try (PreparedStatement statement =
         connection.prepareStatement(
-            "UPDATE run_steps s SET status = ?, finished_at = ?, reason = ?, message = ?"
-                + " FROM runs r WHERE r.id = s.run_id AND s.run_id = ? AND s.name = ?"
+            "UPDATE run_steps s SET status = ?, finished_at = ?, reason = ?, message = ?,"
+                + " exit_code = ? FROM runs r WHERE r.id = s.run_id AND s.run_id = ? AND s.name = ?"
                 + " AND s.job_name = ? AND s.status = 'Running'"
                 + " RETURNING r.namespace, r.workflow, s.started_at")) {
       statement.setString(1, status.spelling());
       statement.setTimestamp(2, Jdbc.timestamp(finishedAt));
       statement.setString(3, reason);
       statement.setString(4, message);
-      statement.setString(5, runId);
-      statement.setString(6, name);
-      statement.setString(7, jobName);
+      statement.setObject(5, exitCode, java.sql.Types.INTEGER);
+      statement.setString(6, runId);
+      statement.setString(7, name);
+      statement.setString(8, jobName);
       try (ResultSet result = statement.executeQuery()) {
         if (result.next()) {
           MetricsStore.stepEnded(

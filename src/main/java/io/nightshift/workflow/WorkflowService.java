@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Workflow definitions: parse, validate, store, read. A definition that breaks any rule is rejected
@@ -42,18 +43,31 @@ public class WorkflowService {
     this.listeners = List.copyOf(listeners);
   }
 
-  /** What {@link #apply} did. */
-  public record Applied(Workflow workflow, boolean created) {}
+  /**
+   * What {@link #apply} did, or would do on a dry run.
+   *
+   * @param workflow as stored (or as it would be)
+   * @param created there was no such workflow
+   * @param changed something was written: false when what was sent is what was stored
+   */
+  public record Applied(Workflow workflow, boolean created, boolean changed) {}
+
+  /** Creates or replaces the workflow: {@link #apply(String, String, byte[], Format, boolean)}. */
+  public Applied apply(String namespace, String name, byte[] body, Format format) {
+    return apply(namespace, name, body, format, false);
+  }
 
   /**
-   * Creates or replaces the workflow the URL names with the definition in {@code body}.
+   * Creates or replaces the workflow the URL names with the definition in {@code body}. On a dry
+   * run every check is made and the answer is the same, but nothing is written and no listener
+   * hears of it.
    *
    * @throws MalformedDefinitionException when the body is not YAML or JSON
    * @throws InvalidDefinitionException with every violation, when it breaks any rule or the Job
    *     policy
    * @throws ConflictException when the body's resourceVersion is not the stored one
    */
-  public Applied apply(String namespace, String name, byte[] body, Format format) {
+  public Applied apply(String namespace, String name, byte[] body, Format format, boolean dryRun) {
     List<Violation> violations = new ArrayList<>();
     Workflow parsed = codec.read(body, format, violations);
     Workflow workflow = identify(parsed, namespace, name, violations);
@@ -66,20 +80,32 @@ public class WorkflowService {
     String expectedVersion = workflow.metadata().resourceVersion();
     Workflow definition = workflow.withMetadata(workflow.metadata().userFields());
     String json = codec.writeJson(definition);
+    Function<Optional<StoredWorkflow>, StoredWorkflow> decide =
+        current -> {
+          checkVersion(current, expectedVersion, namespace, name);
+          Instant now = now();
+          if (current.isEmpty()) {
+            return new StoredWorkflow(namespace, name, UUID.randomUUID(), 1, 1, json, now, now);
+          }
+          return replace(current.get(), definition, json, now);
+        };
     WorkflowStore.Change change =
-        repository.change(
-            namespace,
-            name,
-            current -> {
-              checkVersion(current, expectedVersion, namespace, name);
-              Instant now = now();
-              if (current.isEmpty()) {
-                return new StoredWorkflow(namespace, name, UUID.randomUUID(), 1, 1, json, now, now);
-              }
-              return replace(current.get(), definition, json, now);
-            },
-            this::notifyApplied);
-    return new Applied(toWorkflow(change.row()), change.created());
+        dryRun
+            ? unwritten(namespace, name, decide)
+            : repository.change(namespace, name, decide, this::notifyApplied);
+    return new Applied(toWorkflow(change.row()), change.created(), change.changed());
+  }
+
+  /**
+   * What {@link WorkflowStore#change} would do with {@code decide}, decided on the row as it is
+   * now, without locking or writing it.
+   */
+  private WorkflowStore.Change unwritten(
+      String namespace, String name, Function<Optional<StoredWorkflow>, StoredWorkflow> decide) {
+    Optional<StoredWorkflow> current = repository.find(namespace, name);
+    StoredWorkflow next = decide.apply(current);
+    return new WorkflowStore.Change(
+        next, current.isEmpty(), current.map(row -> !row.equals(next)).orElse(true));
   }
 
   public Optional<Workflow> find(String namespace, String name) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.nightshift.testsupport.Json;
+import io.nightshift.testsupport.PackagedJar;
 import io.nightshift.testsupport.PostgresFixture;
 import io.nightshift.testsupport.kube.FakeKubernetes;
 import java.io.IOException;
@@ -292,11 +293,7 @@ class ChaosIT {
   }
 
   private void start(int node) throws IOException {
-    Path jar =
-        Files.list(Path.of("target"))
-            .filter(path -> path.getFileName().toString().matches("nightshift-.*\\.jar"))
-            .findFirst()
-            .orElseThrow(() -> new IllegalStateException("no packaged jar: run mvnw verify"));
+    Path jar = PackagedJar.path();
     ProcessBuilder builder =
         new ProcessBuilder("java", "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString());
     Map<String, String> env = builder.environment();

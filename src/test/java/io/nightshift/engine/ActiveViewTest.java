@@ -121,7 +121,8 @@ class ActiveViewTest {
   }
 
   private static StepRow step(String runId, StepStatus status) {
-    return new StepRow(runId, "only", 0, status, 1, runId + "-1-only", T0, null, null, null, T0);
+    return new StepRow(
+        runId, "only", 0, status, 1, runId + "-1-only", T0, null, null, null, T0, null);
   }
 
   /** Runs and steps in memory, as the store would give them back. */

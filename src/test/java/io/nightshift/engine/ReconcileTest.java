@@ -810,7 +810,8 @@ class ReconcileTest {
         finishedAt,
         null,
         null,
-        launchedAt);
+        launchedAt,
+        null);
   }
 
   static StepRow pending(String name) {

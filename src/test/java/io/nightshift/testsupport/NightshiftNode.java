@@ -8,6 +8,7 @@ import io.micronaut.context.env.Environment;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.nightshift.cluster.LeaderElector;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 
 /**
@@ -32,6 +34,13 @@ public final class NightshiftNode implements AutoCloseable {
 
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+  /** HTTP/1.1 only, so that an answer streams in chunks over a connection of its own. */
+  private static final HttpClient STREAMING =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(10))
+          .build();
 
   private final EmbeddedServer server;
   private final String token;
@@ -154,6 +163,17 @@ public final class NightshiftNode implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * Starts a GET whose answer is read as it arrives (a followed log): the future completes with the
+   * headers, and the body is a stream that ends with the answer. Closing the stream before its end
+   * drops the connection, as a client that goes away does.
+   */
+  public CompletableFuture<HttpResponse<InputStream>> stream(String path) {
+    return STREAMING.sendAsync(
+        request(path).timeout(Duration.ofSeconds(60)).GET().build(),
+        HttpResponse.BodyHandlers.ofInputStream());
   }
 
   public HttpRequest.Builder request(String path) {

@@ -18,6 +18,7 @@ import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1Status;
 import io.nightshift.executor.Executor;
 import io.nightshift.executor.LaunchLag;
+import io.nightshift.executor.LogCursor;
 import io.nightshift.executor.StepLog;
 import io.nightshift.workflow.Violation;
 import io.nightshift.workflow.policy.JobPolicy;
@@ -35,6 +36,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -74,6 +77,7 @@ public class KubernetesExecutor implements Executor {
   private final Map<String, SharedIndexInformer<V1Job>> informers = new LinkedHashMap<>();
   private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
   private final ExecutorService creators;
+  private final ExecutorService endReaders;
   private final LaunchLag launchLag;
   private volatile boolean closed;
 
@@ -141,14 +145,8 @@ public class KubernetesExecutor implements Executor {
     this.retryLimit = retryLimit;
     this.policy = policy;
     this.launchLag = launchLag;
-    this.creators =
-        Executors.newFixedThreadPool(
-            creators,
-            runnable -> {
-              Thread thread = new Thread(runnable, "nightshift-job-create");
-              thread.setDaemon(true);
-              return thread;
-            });
+    this.creators = Executors.newFixedThreadPool(creators, daemon("nightshift-job-create"));
+    this.endReaders = Executors.newFixedThreadPool(2, daemon("nightshift-job-end"));
     BatchV1Api watchingBatch = new BatchV1Api(watching);
     for (String namespace : this.namespaces.contains(ALL) ? Set.of(ALL) : this.namespaces) {
       SharedInformerFactory factory = new SharedInformerFactory(watching);
@@ -386,7 +384,50 @@ public class KubernetesExecutor implements Executor {
   }
 
   private void reportIfEnded(Tracked attempt, Optional<V1Job> job) {
-    job.flatMap(KubernetesExecutor::outcome).ifPresent(result -> report(attempt, result));
+    job.flatMap(KubernetesExecutor::outcome).ifPresent(result -> reportJobEnd(attempt, result));
+  }
+
+  /**
+   * Reports how a Job ended, with its exit code. A Job completes only once its pods succeeded, and
+   * a container succeeds only by exiting 0, so a success costs no request. A failed Job's code is
+   * read from its pods on a thread of their own: the informer's thread must go on dispatching
+   * events, and {@link #adopt} runs on the engine's.
+   */
+  private void reportJobEnd(Tracked attempt, Result result) {
+    if (result.succeeded()) {
+      report(attempt, result.withExitCode(0));
+      return;
+    }
+    if (!attempt.ended.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      endReaders.execute(() -> deliver(attempt, withFailedExitCode(attempt, result)));
+    } catch (RejectedExecutionException closing) {
+      deliver(attempt, result);
+    }
+  }
+
+  private Result withFailedExitCode(Tracked attempt, Result result) {
+    try {
+      OptionalInt code = PodExitCodes.failed(jobPods(attempt.namespace, attempt.name));
+      return code.isPresent() ? result.withExitCode(code.getAsInt()) : result;
+    } catch (ApiException | RuntimeException e) {
+      LOG.warn(
+          "Could not read the exit code of failed Job {}/{}: {}",
+          attempt.namespace,
+          attempt.name,
+          e instanceof ApiException api ? api.getCode() + " " + message(api) : e.toString());
+      return result;
+    }
+  }
+
+  /** The pods of a Job, by the label its controller puts on them. */
+  private List<V1Pod> jobPods(String namespace, String jobName) throws ApiException {
+    return core.listNamespacedPod(namespace)
+        .labelSelector("job-name=" + jobName)
+        .execute()
+        .getItems();
   }
 
   /** How a Job ended, from its Complete or Failed condition; empty while it runs. */
@@ -413,10 +454,15 @@ public class KubernetesExecutor implements Executor {
 
   private void report(Tracked attempt, Result result) {
     if (attempt.ended.compareAndSet(false, true)) {
-      tracked.remove(key(attempt.namespace, attempt.name), attempt);
-      if (!closed) {
-        attempt.onEnd.get().accept(result);
-      }
+      deliver(attempt, result);
+    }
+  }
+
+  /** Hands the end of an attempt this node has claimed to the engine's latest callback. */
+  private void deliver(Tracked attempt, Result result) {
+    tracked.remove(key(attempt.namespace, attempt.name), attempt);
+    if (!closed) {
+      attempt.onEnd.get().accept(result);
     }
   }
 
@@ -460,12 +506,7 @@ public class KubernetesExecutor implements Executor {
     }
     List<V1Pod> pods;
     try {
-      pods =
-          new ArrayList<>(
-              core.listNamespacedPod(namespace)
-                  .labelSelector("job-name=" + name)
-                  .execute()
-                  .getItems());
+      pods = new ArrayList<>(jobPods(namespace, name));
     } catch (ApiException e) {
       throw new IllegalStateException(
           "cannot list the pods of Job " + name + ": " + e.getCode() + " " + message(e), e);
@@ -519,6 +560,49 @@ public class KubernetesExecutor implements Executor {
     return any ? Optional.of(StepLog.of(logs.toString(), maxBytes)) : Optional.empty();
   }
 
+  @Override
+  public LogCursor follow(String namespace, String name, OptionalInt tailLines, long maxBytes) {
+    if (!allowed(namespace)) {
+      return new PodLogCursor(PodLogCursor.NO_PODS, tailLines, maxBytes);
+    }
+    return new PodLogCursor(
+        new PodLogCursor.Cluster() {
+          @Override
+          public List<V1Pod> pods() {
+            try {
+              return jobPods(namespace, name);
+            } catch (ApiException e) {
+              throw new IllegalStateException(
+                  "cannot list the pods of Job " + name + ": " + e.getCode() + " " + message(e), e);
+            }
+          }
+
+          @Override
+          public Optional<String> log(String pod, String container) {
+            return podLog(namespace, pod, container);
+          }
+        },
+        tailLines,
+        maxBytes);
+  }
+
+  /** A container's whole log; empty when the pod is gone or the container has not started. */
+  private Optional<String> podLog(String namespace, String pod, String container) {
+    try {
+      CoreV1Api.APIreadNamespacedPodLogRequest request = core.readNamespacedPodLog(pod, namespace);
+      if (container != null) {
+        request.container(container);
+      }
+      return Optional.of(Optional.ofNullable(request.execute()).orElse(""));
+    } catch (ApiException e) {
+      if (e.getCode() == 404 || e.getCode() == 400) {
+        return Optional.empty();
+      }
+      throw new IllegalStateException(
+          "cannot read the log of pod " + pod + ": " + e.getCode() + " " + message(e), e);
+    }
+  }
+
   /** Whether the API server answers; for the health indicator. */
   public ApiServerCheck apiServerVersion() {
     try {
@@ -565,6 +649,7 @@ public class KubernetesExecutor implements Executor {
   public void close() {
     closed = true;
     creators.shutdownNow();
+    endReaders.shutdownNow();
     watching.getHttpClient().dispatcher().cancelAll();
     Thread stopper =
         new Thread(
@@ -580,6 +665,14 @@ public class KubernetesExecutor implements Executor {
     if (stopper.isAlive()) {
       LOG.warn("The Job informers did not stop within {} s; leaving them", STOP_WAIT.toSeconds());
     }
+  }
+
+  private static ThreadFactory daemon(String name) {
+    return runnable -> {
+      Thread thread = new Thread(runnable, name);
+      thread.setDaemon(true);
+      return thread;
+    };
   }
 
   private boolean allowed(String namespace) {

@@ -2,13 +2,13 @@ package io.nightshift.executor.local;
 
 import io.nightshift.executor.Executor;
 import io.nightshift.executor.LaunchLag;
+import io.nightshift.executor.LogCursor;
 import io.nightshift.executor.StepLog;
 import io.nightshift.workflow.EnvVar;
 import io.nightshift.workflow.Step;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
@@ -196,9 +196,11 @@ public class LocalExecutor implements Executor {
           "the process ended without recording its exit code: it was killed, or its machine"
               + " restarted");
     }
-    return code.getAsInt() == 0
-        ? Result.success()
-        : Result.failure("Error", "exited with code " + code.getAsInt());
+    Result result =
+        code.getAsInt() == 0
+            ? Result.success()
+            : Result.failure("Error", "exited with code " + code.getAsInt());
+    return result.withExitCode(code.getAsInt());
   }
 
   private static Optional<String> unsupported(Step step) {
@@ -253,17 +255,11 @@ public class LocalExecutor implements Executor {
     }
     try {
       long size = channel.size();
-      long floor = Math.max(0, size - maxBytes); // never read before this
-      long start =
-          tailLines.isPresent() ? tailStart(channel, size, tailLines.getAsInt(), floor) : 0;
-      long omitted = 0;
-      if (start < floor) {
-        start = lineStartFrom(channel, floor, size);
-        omitted = start;
-      }
-      channel.position(start);
-      InputStream body = new BoundedInputStream(Channels.newInputStream(channel), size - start);
-      return Optional.of(new StepLog(StepLog.replacingInvalidUtf8(body), omitted));
+      LogFile.Window window = LogFile.window(channel, size, tailLines, maxBytes);
+      channel.position(window.start());
+      InputStream body =
+          new BoundedInputStream(Channels.newInputStream(channel), size - window.start());
+      return Optional.of(new StepLog(StepLog.replacingInvalidUtf8(body), window.omitted()));
     } catch (IOException | RuntimeException e) {
       try {
         channel.close();
@@ -274,74 +270,9 @@ public class LocalExecutor implements Executor {
     }
   }
 
-  private static final int BLOCK = 64 * 1024;
-
-  /**
-   * Where the last {@code lines} lines of the first {@code size} bytes begin, scanning back no
-   * further than {@code floor} (-1 when the lines begin before it). A final newline ends the last
-   * line rather than starting an empty one.
-   */
-  private static long tailStart(SeekableByteChannel channel, long size, int lines, long floor)
-      throws IOException {
-    if (lines == 0) {
-      return size;
-    }
-    long end = size;
-    if (size > 0 && byteAt(channel, size - 1) == '\n') {
-      end = size - 1;
-    }
-    int found = 0;
-    ByteBuffer buffer = ByteBuffer.allocate(BLOCK);
-    long position = end;
-    while (position > floor) {
-      int length = (int) Math.min(BLOCK, position - floor);
-      position -= length;
-      buffer.clear().limit(length);
-      readFully(channel, buffer, position);
-      for (int i = length - 1; i >= 0; i--) {
-        if (buffer.get(i) == '\n' && ++found == lines) {
-          return position + i + 1;
-        }
-      }
-    }
-    return floor == 0 ? 0 : -1; // -1: they begin before the floor, so the cap cuts them
-  }
-
-  /** The first line start at or after {@code from}; {@code from} itself when none follows. */
-  private static long lineStartFrom(SeekableByteChannel channel, long from, long size)
-      throws IOException {
-    if (from == 0 || byteAt(channel, from - 1) == '\n') {
-      return from;
-    }
-    ByteBuffer buffer = ByteBuffer.allocate(BLOCK);
-    for (long position = from; position < size; position += BLOCK) {
-      int length = (int) Math.min(BLOCK, size - position);
-      buffer.clear().limit(length);
-      readFully(channel, buffer, position);
-      for (int i = 0; i < length; i++) {
-        if (buffer.get(i) == '\n') {
-          long start = position + i + 1;
-          return start < size ? start : from; // one line longer than the cap: cut within it
-        }
-      }
-    }
-    return from;
-  }
-
-  private static byte byteAt(SeekableByteChannel channel, long position) throws IOException {
-    ByteBuffer one = ByteBuffer.allocate(1);
-    readFully(channel, one, position);
-    return one.get(0);
-  }
-
-  private static void readFully(SeekableByteChannel channel, ByteBuffer buffer, long position)
-      throws IOException {
-    channel.position(position);
-    while (buffer.hasRemaining()) {
-      if (channel.read(buffer) < 0) {
-        throw new java.io.EOFException("the log shrank while it was read");
-      }
-    }
+  @Override
+  public LogCursor follow(String namespace, String name, OptionalInt tailLines, long maxBytes) {
+    return new LocalLogCursor(steps.resolve(namespace), name, tailLines, maxBytes);
   }
 
   /** At most {@code remaining} bytes of {@code source}: the log as it was when asked for. */

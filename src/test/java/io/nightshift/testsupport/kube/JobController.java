@@ -1,5 +1,8 @@
 package io.nightshift.testsupport.kube;
 
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -45,8 +48,8 @@ public final class JobController {
   }
 
   /**
-   * Marks the Job running: {@code active: 1}, {@code startTime}, and one pod in phase Running,
-   * named {@code <job>-<5 letters>} and labelled {@code job-name} and {@code
+   * Marks the Job running: {@code active: 1}, {@code startTime}, and one pod in phase Running, its
+   * containers running, named {@code <job>-<5 letters>} and labelled {@code job-name} and {@code
    * batch.kubernetes.io/job-name} like the real controller's pods.
    *
    * @return the pod's name, for {@link FakeKubernetes#podLog}
@@ -84,6 +87,7 @@ public final class JobController {
             .withNewStatus()
             .withPhase("Running")
             .withStartTime(now)
+            .withContainerStatuses(running(spec, now))
             .endStatus()
             .build();
     client.pods().inNamespace(namespace).resource(pod).create();
@@ -100,12 +104,15 @@ public final class JobController {
   }
 
   /**
-   * Marks the Job succeeded: {@code succeeded: 1}, {@code completionTime}, conditions {@code
-   * SuccessCriteriaMet} and {@code Complete}; its pods move to phase Succeeded.
+   * Marks the Job succeeded: its pods move to phase Succeeded, their containers terminated with
+   * exit code 0; then the Job gets {@code succeeded: 1}, {@code completionTime}, conditions {@code
+   * SuccessCriteriaMet} and {@code Complete}, in that order, as the real controller sees its pods
+   * end before it ends the Job.
    */
   public void complete(String namespace, String name) {
     existing(namespace, name, "complete");
     String now = now();
+    movePods(namespace, name, "Succeeded", 0, now);
     editStatus(
         namespace,
         name,
@@ -130,17 +137,23 @@ public final class JobController {
                             "Reached expected number of succeeded pods",
                             now)))
                 .build());
-    movePods(namespace, name, "Succeeded");
+  }
+
+  /** As {@link #fail(String, String, String, String, int)}, the container exiting with 1. */
+  public void fail(String namespace, String name, String reason, String message) {
+    fail(namespace, name, reason, message, 1);
   }
 
   /**
-   * Marks the Job failed: {@code failed: 1}, conditions {@code FailureTarget} and {@code Failed}
-   * with this reason and message (the real controller's reasons include {@code
-   * BackoffLimitExceeded} and {@code DeadlineExceeded}); its pods move to phase Failed.
+   * Marks the Job failed: its pods move to phase Failed, each pod's first container terminated with
+   * {@code exitCode} (the others with 0); then the Job gets {@code failed: 1} and conditions {@code
+   * FailureTarget} and {@code Failed} with this reason and message (the real controller's reasons
+   * include {@code BackoffLimitExceeded} and {@code DeadlineExceeded}).
    */
-  public void fail(String namespace, String name, String reason, String message) {
+  public void fail(String namespace, String name, String reason, String message, int exitCode) {
     existing(namespace, name, "fail");
     String now = now();
+    movePods(namespace, name, "Failed", exitCode, now);
     editStatus(
         namespace,
         name,
@@ -156,7 +169,6 @@ public final class JobController {
                         condition("FailureTarget", reason, message, now),
                         condition("Failed", reason, message, now)))
                 .build());
-    movePods(namespace, name, "Failed");
   }
 
   public Optional<Job> job(String namespace, String name) {
@@ -236,7 +248,11 @@ public final class JobController {
             });
   }
 
-  private void movePods(String namespace, String jobName, String phase) {
+  /**
+   * Ends the Job's pods in {@code phase}: the first container of each with {@code exitCode}, the
+   * others with 0, as a container that failed among ones that succeeded.
+   */
+  private void movePods(String namespace, String jobName, String phase, int exitCode, String now) {
     for (Pod pod :
         client.pods().inNamespace(namespace).withLabel("job-name", jobName).list().getItems()) {
       client
@@ -245,8 +261,63 @@ public final class JobController {
           .withName(pod.getMetadata().getName())
           .editStatus(
               current ->
-                  new PodBuilder(current).editOrNewStatus().withPhase(phase).endStatus().build());
+                  new PodBuilder(current)
+                      .editOrNewStatus()
+                      .withPhase(phase)
+                      .withContainerStatuses(terminated(current.getSpec(), exitCode, now))
+                      .endStatus()
+                      .build());
     }
+  }
+
+  private static List<ContainerStatus> running(PodSpec spec, String now) {
+    return containers(spec).stream()
+        .map(
+            container ->
+                status(container)
+                    .withReady(true)
+                    .withStarted(true)
+                    .withNewState()
+                    .withNewRunning()
+                    .withStartedAt(now)
+                    .endRunning()
+                    .endState()
+                    .build())
+        .toList();
+  }
+
+  private static List<ContainerStatus> terminated(PodSpec spec, int exitCode, String now) {
+    List<Container> containers = containers(spec);
+    List<ContainerStatus> statuses = new ArrayList<>();
+    for (int i = 0; i < containers.size(); i++) {
+      int code = i == 0 ? exitCode : 0;
+      statuses.add(
+          status(containers.get(i))
+              .withReady(false)
+              .withStarted(false)
+              .withNewState()
+              .withNewTerminated()
+              .withExitCode(code)
+              .withReason(code == 0 ? "Completed" : "Error")
+              .withFinishedAt(now)
+              .endTerminated()
+              .endState()
+              .build());
+    }
+    return statuses;
+  }
+
+  private static List<Container> containers(PodSpec spec) {
+    return spec == null || spec.getContainers() == null ? List.of() : spec.getContainers();
+  }
+
+  /** A container's status with the fields an API server always sets, which client-java requires. */
+  private static ContainerStatusBuilder status(Container container) {
+    return new ContainerStatusBuilder()
+        .withName(container.getName())
+        .withImage(container.getImage() == null ? "" : container.getImage())
+        .withImageID("")
+        .withRestartCount(0);
   }
 
   private static List<JobCondition> withConditions(JobStatus status, JobCondition... added) {

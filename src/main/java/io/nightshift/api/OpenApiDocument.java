@@ -22,8 +22,12 @@ import java.util.Set;
  * the operation's {@value #ROLE} extension and a sentence of its description, the bearer
  * requirement keeps an empty list, and the operations open to all get {@code security: []}. And
  * every operation gets a {@code default} response, the problem+json that any error the controllers
- * do not name is answered with (405, 406, 500, …: {@link ProblemErrorResponseProcessor}). Nothing
- * else is changed: every path, parameter and body is the generator's.
+ * do not name is answered with (405, 406, 500, …: {@link ProblemErrorResponseProcessor}). Last, a
+ * reference to a schema that may be null ({@code @Nullable} on a record component whose type is a
+ * record or an enum) is written {@code nullable: true} beside {@code allOf: [$ref]}, which OpenAPI
+ * 3.0.3 and validators read as not nullable, since {@code allOf} still applies to null: it becomes
+ * {@code anyOf: [$ref, {type: object, nullable: true, enum: [null]}]}. Nothing else is changed:
+ * every path, parameter and body is the generator's.
  */
 @Singleton
 public class OpenApiDocument {
@@ -69,6 +73,7 @@ public class OpenApiDocument {
                             roles(operation);
                             otherErrors(operation);
                           }));
+      nullableReferences(document);
       return YAML.writeValueAsString(document);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("the generated OpenAPI document is not YAML", e);
@@ -81,6 +86,26 @@ public class OpenApiDocument {
         .filter(ObjectNode.class::isInstance)
         .map(ObjectNode.class::cast)
         .toList();
+  }
+
+  /** Every {@code nullable: true} with {@code allOf: [$ref]} below {@code node}, made nullable. */
+  private static void nullableReferences(JsonNode node) {
+    if (node instanceof ObjectNode object
+        && object.path("nullable").asBoolean(false)
+        && object.path("allOf").size() == 1
+        && object.path("allOf").get(0).has("$ref")
+        && object.path("allOf").get(0).size() == 1) {
+      ArrayNode anyOf = JsonNodeFactory.instance.arrayNode();
+      anyOf.add(object.path("allOf").get(0));
+      // Null alone, as OpenAPI 3.0.3 writes it: nullable widens the type to null, enum narrows it.
+      ObjectNode onlyNull = anyOf.addObject();
+      onlyNull.put("type", "object");
+      onlyNull.put("nullable", true);
+      onlyNull.putArray("enum").addNull();
+      object.remove("allOf");
+      object.set("anyOf", anyOf);
+    }
+    node.forEach(OpenApiDocument::nullableReferences);
   }
 
   private static void otherErrors(ObjectNode operation) {

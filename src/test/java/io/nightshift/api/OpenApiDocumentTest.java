@@ -39,6 +39,16 @@ class OpenApiDocumentTest {
       components:
         schemas:
           Problem: {type: object, properties: {type: {type: string}}}
+          Link: {type: object, properties: {href: {type: string}}}
+          Thing:
+            type: object
+            properties:
+              link:
+                nullable: true
+                description: where it is
+                allOf:
+                - $ref: "#/components/schemas/Link"
+              name: {type: string, nullable: true}
         securitySchemes:
           bearer: {type: http, scheme: bearer}
       """;
@@ -97,11 +107,27 @@ class OpenApiDocumentTest {
   }
 
   @Test
+  void a_nullable_reference_becomes_any_of_the_schema_or_null() throws Exception {
+    JsonNode link = served().at("/components/schemas/Thing/properties/link");
+
+    assertThat(link.has("allOf")).isFalse();
+    assertThat(link.at("/anyOf/0/$ref").asText()).isEqualTo("#/components/schemas/Link");
+    assertThat(link.at("/anyOf/1/enum/0").isNull()).isTrue();
+    assertThat(link.at("/anyOf/1/nullable").asBoolean()).isTrue();
+    assertThat(link.get("description").asText()).isEqualTo("where it is");
+    assertThat(served().at("/components/schemas/Thing/properties/name"))
+        .isEqualTo(YAML.readTree(GENERATED).at("/components/schemas/Thing/properties/name"));
+  }
+
+  @Test
   void everything_else_is_left_as_generated() throws Exception {
     JsonNode served = served();
     JsonNode generated = YAML.readTree(GENERATED);
 
-    assertThat(served.get("components")).isEqualTo(generated.get("components"));
+    assertThat(served.at("/components/securitySchemes"))
+        .isEqualTo(generated.at("/components/securitySchemes"));
+    assertThat(served.at("/components/schemas/Link"))
+        .isEqualTo(generated.at("/components/schemas/Link"));
     assertThat(served.at("/paths/~1api~1v1~1things~1{id}/get/parameters"))
         .isEqualTo(generated.at("/paths/~1api~1v1~1things~1{id}/get/parameters"));
   }

@@ -78,7 +78,7 @@ final class ProblemResponses {
               schema = @Schema(implementation = Problem.class)))
   @interface BadRequest {}
 
-  /** 400 malformed-body: the body is not YAML or JSON. */
+  /** 400 malformed-body: the body is not YAML or JSON; or bad-request, a query parameter. */
   @Documented
   @Retention(RetentionPolicy.RUNTIME)
   @Target(ElementType.METHOD)
@@ -86,7 +86,8 @@ final class ProblemResponses {
       responseCode = "400",
       description =
           "malformed-body: the body is not YAML or JSON (with `line` and `column`), or has"
-              + " duplicate keys, several documents, aliases or nesting deeper than 64",
+              + " duplicate keys, several documents, aliases or nesting deeper than 64; or"
+              + " bad-request: a query parameter it cannot use, in `violations`",
       content =
           @Content(
               mediaType = Problem.MEDIA_TYPE,

@@ -334,6 +334,7 @@ public class RunController {
    * was sent; it holds its connection meanwhile, and counts against the caps of waits.
    *
    * @param tailLines only the last this many lines, 0 to 1000000
+   * @param follow true: stream the log of a running step until it has ended
    */
   @Get(uri = "/runs/{id}/steps/{step}/logs")
   @Produces(MediaType.TEXT_PLAIN)
@@ -354,6 +355,7 @@ public class RunController {
       })
   @ProblemResponses.BadRequest
   @ProblemResponses.NotFound
+  @ProblemResponses.TooManyWaits
   public HttpResponse<StreamedFile> logs(
       Authentication authentication,
       String id,

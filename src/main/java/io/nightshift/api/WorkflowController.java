@@ -59,6 +59,9 @@ public class WorkflowController {
           + " define workflows while it is enabled; see"
           + " nightshift.executor.local.allow-scoped-admins";
 
+  private static final String CHANGES =
+      "created, configured or unchanged: what the PUT did (or, with ?dryRun=true, would do)";
+
   private static final String SECRET_WARNING =
       "299 - \"<JSON pointer>: …\" for each env value or parameter default written in clear whose"
           + " name looks like a password, token or key";
@@ -129,11 +132,10 @@ public class WorkflowController {
   @ApiResponse(
       responseCode = "200",
       description = "replaced: the workflow as stored, with its defaults filled in",
-      headers =
-          @Header(
-              name = "Warning",
-              description = SECRET_WARNING,
-              schema = @Schema(type = "string")),
+      headers = {
+        @Header(name = CHANGE, description = CHANGES, schema = @Schema(type = "string")),
+        @Header(name = "Warning", description = SECRET_WARNING, schema = @Schema(type = "string"))
+      },
       content =
           @Content(
               mediaType = MediaType.APPLICATION_JSON,
@@ -141,11 +143,10 @@ public class WorkflowController {
   @ApiResponse(
       responseCode = "201",
       description = "created: the workflow as stored, with its defaults filled in",
-      headers =
-          @Header(
-              name = "Warning",
-              description = SECRET_WARNING,
-              schema = @Schema(type = "string")),
+      headers = {
+        @Header(name = CHANGE, description = CHANGES, schema = @Schema(type = "string")),
+        @Header(name = "Warning", description = SECRET_WARNING, schema = @Schema(type = "string"))
+      },
       content =
           @Content(
               mediaType = MediaType.APPLICATION_JSON,

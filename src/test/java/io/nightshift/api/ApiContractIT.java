@@ -240,6 +240,10 @@ class ApiContractIT {
             call(node, node.request(NS + "every-field").header("Accept", YAML).GET()).statusCode())
         .isEqualTo(200);
     assertThat(get(NS + "chain").statusCode()).isEqualTo(200);
+    assertThat(put(NS + "dry?dryRun=true", YAML, workflow(null, "true")).statusCode())
+        .isEqualTo(201);
+    assertThat(put(NS + "chain?dryRun=true", YAML, workflow(null, "true")).statusCode())
+        .isEqualTo(200);
     assertThat(get("/api/v1/workflows").statusCode()).isEqualTo(200);
     HttpResponse<String> page = get("/api/v1/workflows?limit=1");
     assertThat(Json.parse(page.body()).get("nextCursor").isNull()).isFalse();
@@ -258,6 +262,8 @@ class ApiContractIT {
     assertThat(get(NS + "chain/runs?limit=1&status=Succeeded").statusCode()).isEqualTo(200);
     assertThat(get("/api/v1/runs/" + succeeded + "/steps/first/logs").statusCode()).isEqualTo(200);
     assertThat(get("/api/v1/runs/" + succeeded + "/steps/first/logs?tailLines=1").statusCode())
+        .isEqualTo(200);
+    assertThat(get("/api/v1/runs/" + succeeded + "/steps/first/logs?follow=true").statusCode())
         .isEqualTo(200);
     assertThat(post("/api/v1/runs/" + succeeded + "/cancel", null).statusCode()).isEqualTo(409);
     assertThat(post("/api/v1/runs/" + succeeded + "/retry", null).statusCode()).isEqualTo(409);
@@ -298,6 +304,8 @@ class ApiContractIT {
     // The problems.
     assertThat(get("/api/v1/workflows?limit=0").statusCode()).isEqualTo(400);
     assertThat(put(NS + "broken", YAML, "spec: [unclosed").statusCode()).isEqualTo(400);
+    assertThat(put(NS + "chain?dryRun=maybe", YAML, workflow(null, "true")).statusCode())
+        .isEqualTo(400);
     assertThat(post(NS + "hourly/backfill", "{\"from\": \"yesterday\"}").statusCode())
         .isEqualTo(400);
     assertThat(call(node.as(null), node.as(null).request(NS + "chain").GET()).statusCode())

@@ -10,6 +10,10 @@ COPY mvnw pom.xml ./
 COPY .mvn .mvn
 # Best effort: a plugin resolved only at package time is fetched then.
 RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q dependency:go-offline -Dspotless.skip=true || true
+# Besides the sources, the build reads openapi.properties (the OpenAPI document and the Swagger UI
+# page are generated as the controllers compile) and schemas/ (the workflow JSON Schema, served).
+COPY openapi.properties ./
+COPY schemas schemas
 COPY src src
 # Tests run in CI (./mvnw -B verify); the image build only packages. Spotless would rewrite
 # sources inside the build container, so it is skipped here.

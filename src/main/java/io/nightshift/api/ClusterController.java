@@ -1,5 +1,6 @@
 package io.nightshift.api;
 
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.security.annotation.Secured;
@@ -15,6 +16,7 @@ import java.util.List;
 /** {@code GET /api/v1/cluster}: this node, the leader, and the nodes that checked in lately. */
 @Controller("/api/v1/cluster")
 @Secured(Role.VIEWER_NAME)
+@ProblemResponses.TokenNeeded
 public class ClusterController {
 
   /** Nodes silent for longer than this many lease durations are no longer listed. */
@@ -39,8 +41,12 @@ public class ClusterController {
 
   public record Node(String id, Instant startedAt, Instant lastSeen) {}
 
-  public record Cluster(Self self, Leader leader, List<Node> nodes) {}
+  public record Cluster(Self self, @Nullable Leader leader, List<Node> nodes) {}
 
+  /**
+   * This node, the leader (null while none holds the lease), and the nodes seen within four lease
+   * durations.
+   */
   @Get
   public Cluster cluster() {
     Instant now = clock.instant();

@@ -1,10 +1,11 @@
 package io.nightshift.api;
 
+import io.micronaut.core.annotation.Nullable;
 import java.util.List;
 import java.util.function.Function;
 
 /** A page of a listing; {@code nextCursor} is null on the last page. */
-public record ItemList<T>(List<T> items, String nextCursor) {
+public record ItemList<T>(List<T> items, @Nullable String nextCursor) {
 
   /**
    * The page of the first {@code size} of {@code rows}, read one more than asked so that a further

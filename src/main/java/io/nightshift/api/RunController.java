@@ -26,6 +26,9 @@ import io.nightshift.run.RunRow;
 import io.nightshift.run.StepRow;
 import io.nightshift.security.Role;
 import io.nightshift.workflow.Violation;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -45,6 +48,7 @@ import java.util.regex.Pattern;
  */
 @Controller("/api/v1")
 @Secured(Role.VIEWER_NAME)
+@ProblemResponses.TokenNeeded
 public class RunController {
 
   private static final Pattern WAIT = Pattern.compile("([0-9]{1,6})(ms|s|m)?");
@@ -80,13 +84,13 @@ public class RunController {
       String name,
       String status,
       int attempt,
-      String jobName,
-      Instant startedAt,
-      Instant finishedAt,
-      Integer exitCode,
-      String reason,
-      String message,
-      StepLinks links) {}
+      @Nullable String jobName,
+      @Nullable Instant startedAt,
+      @Nullable Instant finishedAt,
+      @Nullable Integer exitCode,
+      @Nullable String reason,
+      @Nullable String message,
+      @Nullable StepLinks links) {}
 
   /** Where a started step's log is read (add {@code ?follow=true} to stream it). */
   public record StepLinks(String logs) {}
@@ -107,12 +111,12 @@ public class RunController {
       String trigger,
       String status,
       boolean terminal,
-      String reason,
-      String message,
+      @Nullable String reason,
+      @Nullable String message,
       Instant scheduledTime,
       Instant createdAt,
-      Instant startedAt,
-      Instant finishedAt,
+      @Nullable Instant startedAt,
+      @Nullable Instant finishedAt,
       Map<String, String> parameters,
       List<StepBody> steps,
       RunLinks links) {}
@@ -133,9 +137,31 @@ public class RunController {
 
   private static final String RUNS = "/api/v1/runs/";
 
+  /**
+   * Starts a run of the workflow now, under its concurrency policy, with the workflow's parameters
+   * and the body's overrides (each must be declared by the workflow).
+   *
+   * @param wait block until the run ends or this long has passed: a number with ms, s (the default)
+   *     or m, at most 10m
+   * @param idempotencyKey 1 to 255 characters: the same key for the same workflow gives the same
+   *     run
+   */
   @Post(uri = "/namespaces/{namespace}/workflows/{name}/runs")
   @Secured(Role.OPERATOR_NAME)
   @Audited("run.create")
+  @ApiResponse(
+      responseCode = "201",
+      description = "the run, as it is now or, with ?wait, once it ended or the wait ran out",
+      useReturnTypeSchema = true,
+      headers =
+          @io.swagger.v3.oas.annotations.headers.Header(
+              name = "Location",
+              description = "/api/v1/runs/{id}",
+              schema = @Schema(type = "string")))
+  @ProblemResponses.BadRequest
+  @ProblemResponses.NotFound
+  @ProblemResponses.Invalid
+  @ProblemResponses.TooManyWaits
   public HttpResponse<RunBody> runNow(
       Authentication authentication,
       String namespace,
@@ -174,10 +200,20 @@ public class RunController {
 
   public record BackfillBody(List<RunBody> items, List<Instant> alreadyRun) {}
 
-  /** One run per scheduled time in the range, under the workflow's concurrency policy. */
+  /**
+   * One run per scheduled time in the range (both ends included, at most 1,000), under the
+   * workflow's concurrency policy; a time that already has a run gets none.
+   */
   @Post(uri = "/namespaces/{namespace}/workflows/{name}/backfill")
   @Secured(Role.OPERATOR_NAME)
   @Audited("run.backfill")
+  @ApiResponse(
+      responseCode = "201",
+      description = "the runs created, and the times that had a run already",
+      useReturnTypeSchema = true)
+  @ProblemResponses.BadRequest
+  @ProblemResponses.NotFound
+  @ProblemResponses.Invalid
   public HttpResponse<BackfillBody> backfill(
       Authentication authentication,
       String namespace,
@@ -203,6 +239,9 @@ public class RunController {
   @Post(uri = "/runs/{id}/retry")
   @Secured(Role.OPERATOR_NAME)
   @Audited("run.retry")
+  @ApiResponse(responseCode = "202", description = "the run, Pending", useReturnTypeSchema = true)
+  @ProblemResponses.NotFound
+  @ProblemResponses.Conflict
   public HttpResponse<RunBody> retry(Authentication authentication, String id) {
     visibleRun(authentication, id);
     return HttpResponse.<RunBody>status(HttpStatus.ACCEPTED).body(body(runs.retry(id)));
@@ -212,12 +251,28 @@ public class RunController {
   @Post(uri = "/runs/{id}/cancel")
   @Secured(Role.OPERATOR_NAME)
   @Audited("run.cancel")
+  @ApiResponse(
+      responseCode = "202",
+      description = "the run as it is now; the leader ends it Cancelled",
+      useReturnTypeSchema = true)
+  @ProblemResponses.NotFound
+  @ProblemResponses.Conflict
   public HttpResponse<RunBody> cancel(Authentication authentication, String id) {
     visibleRun(authentication, id);
     return HttpResponse.<RunBody>status(HttpStatus.ACCEPTED).body(body(runs.cancel(id)));
   }
 
+  /**
+   * One run with its steps.
+   *
+   * @param wait block until the run ends or this long has passed: a number with ms, s (the default)
+   *     or m, at most 10m
+   */
   @Get(uri = "/runs/{id}")
+  @ProblemResponses.BadRequest
+  @ProblemResponses.NotFound
+  @ProblemResponses.TooManyWaits
+  @Operation(operationId = "getRun")
   public RunBody get(Authentication authentication, String id, @Nullable @QueryValue String wait)
       throws InterruptedException {
     Optional<Duration> waitFor = parseWait(wait);
@@ -235,7 +290,17 @@ public class RunController {
     return waits.acquire(authentication.getName());
   }
 
+  /**
+   * The workflow's runs, newest first, without their steps.
+   *
+   * @param status only runs in this status (Pending, Running, Succeeded, Failed, Cancelled,
+   *     Skipped, Missed)
+   * @param limit how many, 1 to 1000 (default 100)
+   * @param cursor the {@code nextCursor} of the previous page
+   */
   @Get(uri = "/namespaces/{namespace}/workflows/{name}/runs")
+  @ProblemResponses.BadRequest
+  @ProblemResponses.NotFound
   public ItemList<RunBody> history(
       Authentication authentication,
       String namespace,
@@ -263,13 +328,34 @@ public class RunController {
   private static final MediaType LOG_TYPE = MediaType.of("text/plain; charset=utf-8");
 
   /**
-   * The step's log, streamed from the executor: at most {@code nightshift.logs.max-bytes} of its
+   * The step's log, streamed from the executor. At most {@code nightshift.logs.max-bytes} of its
    * end, in UTF-8 with invalid bytes replaced by U+FFFD. With {@code ?follow=true} on a step that
    * runs, the answer goes on as the step writes and ends once it has ended and everything it wrote
    * was sent; it holds its connection meanwhile, and counts against the caps of waits.
+   *
+   * @param tailLines only the last this many lines, 0 to 1000000
+   * @param follow true: stream the log of a running step until it has ended
    */
   @Get(uri = "/runs/{id}/steps/{step}/logs")
   @Produces(MediaType.TEXT_PLAIN)
+  @ApiResponse(
+      responseCode = "200",
+      description =
+          "what the step printed; on Kubernetes each pod's log under a `==> pod <name> <==` line",
+      useReturnTypeSchema = true,
+      headers = {
+        @io.swagger.v3.oas.annotations.headers.Header(
+            name = LOG_TRUNCATED,
+            description = "true when the answer is the end of a longer log",
+            schema = @Schema(type = "string")),
+        @io.swagger.v3.oas.annotations.headers.Header(
+            name = LOG_BYTES_OMITTED,
+            description = "how many bytes of the log come before the answer",
+            schema = @Schema(type = "integer"))
+      })
+  @ProblemResponses.BadRequest
+  @ProblemResponses.NotFound
+  @ProblemResponses.TooManyWaits
   public HttpResponse<StreamedFile> logs(
       Authentication authentication,
       String id,

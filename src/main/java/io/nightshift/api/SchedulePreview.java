@@ -1,5 +1,6 @@
 package io.nightshift.api;
 
+import io.micronaut.core.annotation.Nullable;
 import java.time.Instant;
 import java.util.List;
 
@@ -8,4 +9,8 @@ import java.util.List;
  * workflow has no schedule. A suspended workflow lists the times it would fire at once resumed.
  */
 public record SchedulePreview(
-    String schedule, String timeZone, boolean suspended, Instant from, List<Instant> items) {}
+    @Nullable String schedule,
+    String timeZone,
+    boolean suspended,
+    Instant from,
+    List<Instant> items) {}

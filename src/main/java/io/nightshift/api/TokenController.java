@@ -20,6 +20,10 @@ import io.nightshift.workflow.ConflictException;
 import io.nightshift.workflow.Names;
 import io.nightshift.workflow.Violation;
 import io.nightshift.workflow.WorkflowValidator;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,6 +38,7 @@ import java.util.List;
  */
 @Controller("/api/v1/tokens")
 @Secured(Role.ADMIN_NAME)
+@ProblemResponses.TokenNeeded
 public class TokenController {
 
   static final int MAX_SCOPES = 100;
@@ -64,12 +69,27 @@ public class TokenController {
       List<String> namespaces,
       Instant createdAt,
       String createdBy,
-      Instant expiresAt,
-      Instant lastUsedAt,
-      String token) {}
+      @Nullable Instant expiresAt,
+      @Nullable Instant lastUsedAt,
+      @Nullable String token) {}
 
+  /**
+   * Creates a token; only an admin that sees every namespace may. Its value is in this answer and
+   * never again.
+   */
   @Post
   @Audited("token.create")
+  @ApiResponse(
+      responseCode = "201",
+      description = "the token, with its value in `token`",
+      useReturnTypeSchema = true,
+      headers =
+          @Header(
+              name = "Location",
+              description = "/api/v1/tokens/{name}",
+              schema = @Schema(type = "string")))
+  @ProblemResponses.BadRequest
+  @ProblemResponses.Conflict
   public HttpResponse<TokenBody> create(
       Authentication authentication, @Nullable @Body TokenRequest request) {
     Caller caller = Visibility.unscoped(authentication);
@@ -132,7 +152,9 @@ public class TokenController {
         .body(body(token, value));
   }
 
+  /** Every token, without its value; only an admin that sees every namespace may list them. */
   @Get
+  @Operation(operationId = "listTokens")
   public ItemList<TokenBody> list(Authentication authentication) {
     Visibility.unscoped(authentication);
     return new ItemList<>(tokens.list().stream().map(token -> body(token, null)).toList(), null);
@@ -141,6 +163,8 @@ public class TokenController {
   /** Revokes the token: from the next request on, it is refused with 401. */
   @Delete("/{name}")
   @Audited("token.revoke")
+  @ApiResponse(responseCode = "204", description = "revoked")
+  @ProblemResponses.NotFound
   public HttpResponse<Void> revoke(Authentication authentication, String name) {
     Visibility.unscoped(authentication);
     if (!tokens.delete(name)) {

@@ -27,6 +27,12 @@ import io.nightshift.workflow.Violation;
 import io.nightshift.workflow.Workflow;
 import io.nightshift.workflow.WorkflowService;
 import io.nightshift.workflow.WorkflowService.WorkflowKey;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,6 +48,7 @@ import java.util.Set;
  */
 @Controller("/api/v1")
 @Secured(Role.VIEWER_NAME)
+@ProblemResponses.TokenNeeded
 public class WorkflowController {
 
   static final String YAML = "application/yaml";
@@ -51,6 +58,13 @@ public class WorkflowController {
       "the local executor runs every step as the server's user: namespace-scoped callers may not"
           + " define workflows while it is enabled; see"
           + " nightshift.executor.local.allow-scoped-admins";
+
+  private static final String CHANGES =
+      "created, configured or unchanged: what the PUT did (or, with ?dryRun=true, would do)";
+
+  private static final String SECRET_WARNING =
+      "299 - \"<JSON pointer>: …\" for each env value or parameter default written in clear whose"
+          + " name looks like a password, token or key";
 
   private final WorkflowService workflows;
   private final DefinitionCodec codec;
@@ -87,7 +101,12 @@ public class WorkflowController {
    * Creates (201) or replaces (200) a workflow from YAML or JSON. A value that looks like a secret
    * written in clear is stored, and pointed out in a {@code Warning: 299} header. {@code
    * Nightshift-Change} says what was done, as {@code kubectl apply} prints it. With {@code
-   * ?dryRun=true} every check is made and the answer is the same, but nothing is stored.
+   * ?dryRun=true} every check is made and the answer is the same, but nothing is stored. Server-set
+   * metadata is ignored on input, except {@code resourceVersion}, which must match the stored one.
+   *
+   * @param namespace the workflow's namespace, where its Jobs run
+   * @param name the workflow's name, a DNS-1123 label of at most 52 characters
+   * @param dryRun true: every check is made and the answer is the same, but nothing is stored
    */
   @Put(
       uri = "/namespaces/{namespace}/workflows/{name}",
@@ -95,6 +114,48 @@ public class WorkflowController {
       produces = {MediaType.APPLICATION_JSON, YAML})
   @Secured(Role.ADMIN_NAME)
   @Audited("workflow.apply")
+  @RequestBody(
+      required = true,
+      description =
+          "The workflow, in YAML or JSON; name and namespace may be left out (the URL names them)."
+              + " Its JSON Schema: /api/v1/schemas/workflow.json",
+      content = {
+        @Content(
+            mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = Workflow.class)),
+        @Content(mediaType = YAML, schema = @Schema(implementation = Workflow.class)),
+        @Content(
+            mediaType = "application/x-yaml",
+            schema = @Schema(implementation = Workflow.class)),
+        @Content(mediaType = "text/yaml", schema = @Schema(implementation = Workflow.class))
+      })
+  @ApiResponse(
+      responseCode = "200",
+      description = "replaced: the workflow as stored, with its defaults filled in",
+      headers = {
+        @Header(name = CHANGE, description = CHANGES, schema = @Schema(type = "string")),
+        @Header(name = "Warning", description = SECRET_WARNING, schema = @Schema(type = "string"))
+      },
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = Workflow.class)))
+  @ApiResponse(
+      responseCode = "201",
+      description = "created: the workflow as stored, with its defaults filled in",
+      headers = {
+        @Header(name = CHANGE, description = CHANGES, schema = @Schema(type = "string")),
+        @Header(name = "Warning", description = SECRET_WARNING, schema = @Schema(type = "string"))
+      },
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = Workflow.class)))
+  @ProblemResponses.Malformed
+  @ProblemResponses.NotFound
+  @ProblemResponses.Conflict
+  @ProblemResponses.UnreadableBody
+  @ProblemResponses.Invalid
   public HttpResponse<?> put(
       HttpRequest<?> request,
       Authentication authentication,
@@ -138,16 +199,35 @@ public class WorkflowController {
     return applied.changed() ? "configured" : "unchanged";
   }
 
+  /** One workflow, as JSON or, on {@code Accept: application/yaml}, YAML. */
   @Get(
       uri = "/namespaces/{namespace}/workflows/{name}",
       produces = {MediaType.APPLICATION_JSON, YAML})
+  @ApiResponse(
+      responseCode = "200",
+      description = "the workflow as stored, with its defaults and server-set metadata",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = Workflow.class)))
+  @ProblemResponses.NotFound
+  @Operation(operationId = "getWorkflow")
   public HttpResponse<?> get(
       HttpRequest<?> request, Authentication authentication, String namespace, String name) {
     Visibility.workflow(authentication, namespace, name);
     return render(request, HttpResponse.ok(), workflows.get(namespace, name));
   }
 
+  /**
+   * The workflows of every namespace the caller sees, ordered by namespace and name.
+   *
+   * @param namespace only this namespace's workflows
+   * @param limit how many, 1 to 1000 (default 100)
+   * @param cursor the {@code nextCursor} of the previous page
+   */
   @Get(uri = "/workflows")
+  @ProblemResponses.BadRequest
+  @Operation(operationId = "listWorkflows")
   public ItemList<Workflow> list(
       Authentication authentication,
       @Nullable @QueryValue String namespace,
@@ -169,7 +249,14 @@ public class WorkflowController {
         page.items(), page.next().map(WorkflowController::encodeCursor).orElse(null));
   }
 
+  /**
+   * The workflows of one namespace, ordered by name.
+   *
+   * @param limit how many, 1 to 1000 (default 100)
+   * @param cursor the {@code nextCursor} of the previous page
+   */
   @Get(uri = "/namespaces/{namespace}/workflows")
+  @ProblemResponses.BadRequest
   public ItemList<Workflow> listNamespace(
       Authentication authentication,
       String namespace,
@@ -178,33 +265,50 @@ public class WorkflowController {
     return list(authentication, namespace, limit, cursor);
   }
 
+  /**
+   * Deletes the workflow with its runs: their running steps are stopped and what they left (Jobs,
+   * processes, logs) removed.
+   */
   @Delete(uri = "/namespaces/{namespace}/workflows/{name}")
   @Secured(Role.ADMIN_NAME)
   @Audited("workflow.delete")
+  @ApiResponse(responseCode = "204", description = "deleted")
+  @ProblemResponses.NotFound
   public HttpResponse<Void> delete(Authentication authentication, String namespace, String name) {
     mayDefine(authentication, namespace, name);
     workflows.delete(namespace, name);
     return HttpResponse.noContent();
   }
 
+  /** Suspends the workflow: its schedule fires no runs until it is resumed. Sets spec.suspend. */
   @Post(uri = "/namespaces/{namespace}/workflows/{name}/suspend")
   @Secured(Role.OPERATOR_NAME)
   @Audited("workflow.suspend")
+  @ProblemResponses.NotFound
   public Workflow suspend(Authentication authentication, String namespace, String name) {
     Visibility.workflow(authentication, namespace, name);
     return workflows.setSuspended(namespace, name, true);
   }
 
+  /** Resumes the workflow: its schedule fires again from now on. Clears spec.suspend. */
   @Post(uri = "/namespaces/{namespace}/workflows/{name}/resume")
   @Secured(Role.OPERATOR_NAME)
   @Audited("workflow.resume")
+  @ProblemResponses.NotFound
   public Workflow resume(Authentication authentication, String namespace, String name) {
     Visibility.workflow(authentication, namespace, name);
     return workflows.setSuspended(namespace, name, false);
   }
 
-  /** The next fire times of a workflow's schedule: what it will do, before it does it. */
+  /**
+   * The next fire times of a workflow's schedule: what it will do, before it does it.
+   *
+   * @param count how many fire times, 1 to 1000 (default 10)
+   * @param from the times strictly after this RFC 3339 instant (default now)
+   */
   @Get(uri = "/namespaces/{namespace}/workflows/{name}/schedule")
+  @ProblemResponses.BadRequest
+  @ProblemResponses.NotFound
   public SchedulePreview schedule(
       Authentication authentication,
       String namespace,

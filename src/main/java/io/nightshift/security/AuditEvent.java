@@ -1,5 +1,6 @@
 package io.nightshift.security;
 
+import io.micronaut.core.annotation.Nullable;
 import java.time.Instant;
 
 /**
@@ -21,4 +22,4 @@ public record AuditEvent(
     String target,
     int status,
     String address,
-    String detail) {}
+    @Nullable String detail) {}

@@ -3,6 +3,9 @@ package io.nightshift.workflow;
 /**
  * One thing wrong with a request: where (a JSON pointer into the body, or {@code ?name} for a query
  * parameter) and what, in a sentence a user can act on.
+ *
+ * @param path a JSON pointer into the body, or {@code ?name} for a query parameter
+ * @param message what is wrong there
  */
 public record Violation(String path, String message) {
 

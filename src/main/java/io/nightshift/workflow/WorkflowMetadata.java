@@ -1,6 +1,7 @@
 package io.nightshift.workflow;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.micronaut.core.annotation.Nullable;
 import java.time.Instant;
 import java.util.Map;
 
@@ -8,17 +9,27 @@ import java.util.Map;
  * Object metadata. {@code uid}, {@code generation} and {@code creationTimestamp} are set by the
  * server and ignored on input, so that what a GET returns can be PUT back as it is; {@code
  * resourceVersion}, when given on input, must match the stored one (optimistic concurrency).
+ *
+ * @param name a DNS-1123 label of at most 52 characters; the URL's when left out
+ * @param namespace where its Jobs run, a DNS-1123 label; the URL's when left out
+ * @param labels Kubernetes labels
+ * @param annotations Kubernetes annotations
+ * @param uid set by the server
+ * @param resourceVersion set by the server, counts every change; on input, must match the stored
+ *     one
+ * @param generation set by the server, counts changes of the spec
+ * @param creationTimestamp set by the server
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record WorkflowMetadata(
-    String name,
-    String namespace,
-    Map<String, String> labels,
-    Map<String, String> annotations,
-    String uid,
-    String resourceVersion,
-    Long generation,
-    Instant creationTimestamp) {
+    @Nullable String name,
+    @Nullable String namespace,
+    @Nullable Map<String, String> labels,
+    @Nullable Map<String, String> annotations,
+    @Nullable String uid,
+    @Nullable String resourceVersion,
+    @Nullable Long generation,
+    @Nullable Instant creationTimestamp) {
 
   public WorkflowMetadata {
     labels = Immutable.map(labels);

@@ -250,5 +250,10 @@ class CliTest {
                 "openapi: 3.0.1\ninfo:\n  title: Nightshift\n  version: 0.1.0-SNAPSHOT\npaths: {}\n"))
         .isEqualTo("0.1.0-SNAPSHOT");
     assertThat(VersionCommand.infoVersion("openapi: 3.0.1\npaths:\n  version: x\n")).isNull();
+    assertThat(
+            VersionCommand.infoVersion(
+                "openapi: 3.0.1\ninfo:\n  description: |\n    one\n\n    two\n  version: v1\n"))
+        .isEqualTo("v1");
+    assertThat(VersionCommand.infoVersion("{not yaml")).isNull();
   }
 }

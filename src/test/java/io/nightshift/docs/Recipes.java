@@ -116,11 +116,19 @@ final class Recipes {
   /** A shell command as the agent of a scheduler runs it, against {@code node}. */
   static final class Agent {
     private final NightshiftNode node;
+    private final Path directory;
     private final Path work;
     private final Map<String, String> env = new LinkedHashMap<>();
 
+    /** An agent whose commands run in {@code work}, which also keeps their output. */
     Agent(NightshiftNode node, Path work) {
+      this(node, work, work);
+    }
+
+    /** An agent whose commands run in {@code directory}; {@code work} keeps their output. */
+    Agent(NightshiftNode node, Path directory, Path work) {
       this.node = node;
+      this.directory = directory;
       this.work = work;
     }
 
@@ -131,7 +139,8 @@ final class Recipes {
 
     /** Starts {@code sh -c command}; the caller waits for it or signals it. */
     Process start(String command) {
-      ProcessBuilder builder = new ProcessBuilder("sh", "-c", command).directory(work.toFile());
+      ProcessBuilder builder =
+          new ProcessBuilder("sh", "-c", command).directory(directory.toFile());
       Map<String, String> environment = builder.environment();
       environment.keySet().removeIf(name -> name.startsWith("NIGHTSHIFT_"));
       environment.put(

@@ -22,7 +22,7 @@ import java.nio.charset.StandardCharsets;
     info =
         @Info(
             title = "Nightshift",
-            version = "v1",
+            version = "the server's build version, filled in when served",
             description =
                 "A central scheduler for Kubernetes batch work. Every call but the two documents"
                     + " needs `Authorization: Bearer <token>` with the role its description names"

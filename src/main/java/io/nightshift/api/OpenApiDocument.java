@@ -74,6 +74,7 @@ public class OpenApiDocument {
                             otherErrors(operation);
                           }));
       nullableReferences(document);
+      ((ObjectNode) document.path("info")).put("version", BuildVersion.get());
       return YAML.writeValueAsString(document);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("the generated OpenAPI document is not YAML", e);

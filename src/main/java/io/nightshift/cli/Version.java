@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
 
-/** The client's version, from {@code version.properties}, which the build fills in. */
+/**
+ * The client's version, from {@code io/nightshift/version.properties}, which the build fills in
+ * (the server reads the same file for its own).
+ */
 final class Version {
 
   private static String client;
@@ -14,7 +17,8 @@ final class Version {
   static synchronized String client() {
     if (client == null) {
       Properties properties = new Properties();
-      try (InputStream in = Version.class.getResourceAsStream("version.properties")) {
+      try (InputStream in =
+          Version.class.getResourceAsStream("/io/nightshift/version.properties")) {
         if (in != null) {
           properties.load(in);
         }

@@ -58,6 +58,14 @@ class OpenApiDocumentTest {
   }
 
   @Test
+  void the_served_info_version_is_the_servers_build_version_not_the_generated_one()
+      throws Exception {
+    String version = served().at("/info/version").asText();
+
+    assertThat(version).isNotEqualTo("v1").matches("[0-9]+\\.[0-9]+\\.[0-9]+(-SNAPSHOT)?");
+  }
+
+  @Test
   void the_role_moves_from_the_bearer_scopes_to_the_extension_and_the_description()
       throws Exception {
     JsonNode get = served().at("/paths/~1api~1v1~1things~1{id}/get");

@@ -542,10 +542,11 @@ class CliIT {
     Cli.Outcome version = cli.run("version");
     assertThat(version.exitCode()).as(version.toString()).isZero();
     assertThat(version.lines()).hasSize(2);
-    assertThat(version.lines().get(0)).matches("client: \\S+");
+    assertThat(version.lines().get(0)).matches("client: [0-9]+\\.[0-9]+\\.[0-9]+(-SNAPSHOT)?");
+    String client = version.lines().get(0).substring("client: ".length());
     assertThat(version.lines().get(1))
-        .as("the OpenAPI document names the API's version, not the build's")
-        .isEqualTo("server: unknown (" + url + " serves API v1)");
+        .as("the server's build version, from its OpenAPI document's info.version")
+        .isEqualTo("server: " + client + " (" + url + ")");
   }
 
   @Test

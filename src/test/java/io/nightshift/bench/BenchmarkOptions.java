@@ -30,6 +30,9 @@ import java.util.List;
  * @param writes whether to measure definition writes per second ({@code benchmark.writes}, default
  *     false)
  * @param writeCount how many PUTs that measure makes ({@code benchmark.writes.count})
+ * @param slowPeers whether bare Quartz and db-scheduler run beside Nightshift ({@code
+ *     benchmark.slow-peers}, default true); at N = 100,000 bare Quartz alone takes over ten
+ *     minutes, so a rerun of Nightshift's own figures can leave them out
  */
 record BenchmarkOptions(
     List<Integer> sizes,
@@ -43,7 +46,8 @@ record BenchmarkOptions(
     int heapRuns,
     Duration heapSettle,
     boolean writes,
-    int writeCount) {
+    int writeCount,
+    boolean slowPeers) {
 
   static BenchmarkOptions fromSystemProperties() {
     return new BenchmarkOptions(
@@ -62,7 +66,8 @@ record BenchmarkOptions(
         Integer.getInteger("benchmark.heap.runs", 1_000_000),
         duration(System.getProperty("benchmark.heap.settle", "PT30S")),
         Boolean.getBoolean("benchmark.writes"),
-        Integer.getInteger("benchmark.writes.count", 10_000));
+        Integer.getInteger("benchmark.writes.count", 10_000),
+        Boolean.parseBoolean(System.getProperty("benchmark.slow-peers", "true")));
   }
 
   private static Duration duration(String text) {

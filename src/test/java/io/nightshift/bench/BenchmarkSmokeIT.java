@@ -33,7 +33,8 @@ class BenchmarkSmokeIT {
             2_000,
             Duration.ofSeconds(2),
             true,
-            200);
+            200,
+            true);
 
     ScheduleBenchmark.run(options);
 

@@ -30,7 +30,7 @@ import java.util.concurrent.Future;
  * One round of Nightshift, seen only from outside: N workflows defined through the API of every
  * node in turn, all due at the same minute with one no-op step; then, from the {@code runs} and
  * {@code run_steps} tables, how late each run was recorded, admitted (Running) and its step
- * started, and from {@code /prometheus} what the engine's passes took.
+ * started, and from each node's own meter what the engine's passes took.
  */
 final class NightshiftRound {
 

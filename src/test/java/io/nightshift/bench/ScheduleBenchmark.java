@@ -83,9 +83,15 @@ public final class ScheduleBenchmark {
           ObjectNode round = JsonNodeFactory.instance.objectNode();
           round.put("n", size);
           ObjectNode peers = round.putObject("peers");
-          peers.set("quartz", peer("bare clustered Quartz", QuartzPeer.run(database, NODES, size)));
-          peers.set(
-              "db_scheduler", peer("db-scheduler", DbSchedulerPeer.run(database, NODES, size)));
+          if (options.slowPeers()) {
+            peers.set(
+                "quartz", peer("bare clustered Quartz", QuartzPeer.run(database, NODES, size)));
+            peers.set(
+                "db_scheduler", peer("db-scheduler", DbSchedulerPeer.run(database, NODES, size)));
+          } else {
+            peers.set("quartz", notRun("bare clustered Quartz"));
+            peers.set("db_scheduler", notRun("db-scheduler"));
+          }
           peers.set("sql_insert", peer("one set-based INSERT", SqlCeiling.run(database, size)));
           int launches = Math.min(size, options.launches());
           peers.set(
@@ -226,6 +232,15 @@ public final class ScheduleBenchmark {
       nodes.add(NightshiftNode.startOnSystemClock(each));
     }
     return nodes;
+  }
+
+  /** A peer left out of this run ({@code benchmark.slow-peers=false}): its ratios read "n/a". */
+  private static ObjectNode notRun(String name) {
+    ObjectNode json = JsonNodeFactory.instance.objectNode();
+    json.put("peer", name);
+    json.put("not_run", "benchmark.slow-peers=false");
+    System.out.printf("  %s: not run (benchmark.slow-peers=false)%n", name);
+    return json;
   }
 
   private static ObjectNode peer(String name, PeerResult result) {
@@ -413,6 +428,7 @@ public final class ScheduleBenchmark {
     settings.put("kube_nightshift", options.kubeNightshift());
     settings.put("heap", options.heap());
     settings.put("writes", options.writes());
+    settings.put("slow_peers", options.slowPeers());
     return settings;
   }
 

@@ -20,14 +20,7 @@ final class WorkflowCommands {
 
     @Override
     public Integer call() {
-      JsonNode workflow =
-          api()
-              .send(ApiClient.Call.post(workflowPath(namespace(), name) + "/suspend").idempotent())
-              .json();
-      if (!printedRaw(workflow)) {
-        out().println("workflow.nightshift.io/" + namespace() + "/" + name + " suspended");
-      }
-      return Exit.OK;
+      return setSuspended(this, name, "suspend", "suspended");
     }
   }
 
@@ -39,15 +32,23 @@ final class WorkflowCommands {
 
     @Override
     public Integer call() {
-      JsonNode workflow =
-          api()
-              .send(ApiClient.Call.post(workflowPath(namespace(), name) + "/resume").idempotent())
-              .json();
-      if (!printedRaw(workflow)) {
-        out().println("workflow.nightshift.io/" + namespace() + "/" + name + " resumed");
-      }
-      return Exit.OK;
+      return setSuspended(this, name, "resume", "resumed");
     }
+  }
+
+  /** Posts {@code action} (suspend or resume) for the workflow and says what became of it. */
+  private static int setSuspended(Base command, String name, String action, String done) {
+    String namespace = command.namespace();
+    JsonNode workflow =
+        command
+            .api()
+            .send(
+                ApiClient.Call.post(Base.workflowPath(namespace, name) + "/" + action).idempotent())
+            .json();
+    if (!command.printedRaw(workflow)) {
+      command.out().println("workflow.nightshift.io/" + namespace + "/" + name + " " + done);
+    }
+    return Exit.OK;
   }
 
   @Command(name = "next", description = "The next fire times of a workflow's schedule.")

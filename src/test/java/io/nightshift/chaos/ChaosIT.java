@@ -14,7 +14,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -329,22 +328,8 @@ class ChaosIT {
   }
 
   private void awaitReady(int node) throws Exception {
-    for (int i = 0; i < 600; i++) {
-      try {
-        if (send(node, HttpRequest.newBuilder(uri(node, "/health/readiness")).GET()).statusCode()
-            == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // starting
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError(
-        "node "
-            + node
-            + " never got ready:\n"
-            + Files.readString(work.resolve("node-" + node + ".log")));
+    PackagedJar.awaitReady(
+        uri(node, "/"), work.resolve("node-" + node + ".log"), Duration.ofSeconds(60));
   }
 
   /**

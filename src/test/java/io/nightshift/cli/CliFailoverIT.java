@@ -14,7 +14,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -153,22 +152,8 @@ class CliFailoverIT {
   }
 
   private void awaitReady(int node) throws Exception {
-    for (int i = 0; i < 900; i++) {
-      try {
-        if (send(node, HttpRequest.newBuilder(uri(node, "/health/readiness")).GET()).statusCode()
-            == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // starting
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError(
-        "node "
-            + node
-            + " never got ready:\n"
-            + Files.readString(work.resolve("node-" + node + ".log")));
+    PackagedJar.awaitReady(
+        uri(node, "/"), work.resolve("node-" + node + ".log"), Duration.ofSeconds(90));
   }
 
   /** The index of the node holding the lease, other than {@code not}, waiting up to 20 s. */

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nightshift.testsupport.NightshiftNode;
-import io.nightshift.testsupport.PostgresFixture;
 import io.nightshift.testsupport.RequiresTools;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,14 +29,7 @@ class CurlRecipeIT {
 
   @BeforeAll
   static void start() {
-    node =
-        NightshiftNode.start(
-            NightshiftNode.quick(
-                PostgresFixture.newDatabase(),
-                "nightshift.executor",
-                "local",
-                "nightshift.data-dir",
-                dataDir.toString()));
+    node = Recipes.localNode(dataDir);
   }
 
   @AfterAll

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.nightshift.testsupport.Definitions;
 import io.nightshift.testsupport.Json;
 import io.nightshift.testsupport.NightshiftNode;
-import io.nightshift.testsupport.PostgresFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,14 +41,7 @@ class IntegrationRecipesIT {
 
   @BeforeAll
   static void start() {
-    node =
-        NightshiftNode.start(
-            NightshiftNode.quick(
-                PostgresFixture.newDatabase(),
-                "nightshift.executor",
-                "local",
-                "nightshift.data-dir",
-                dataDir.toString()));
+    node = Recipes.localNode(dataDir);
   }
 
   @AfterAll

@@ -3,7 +3,6 @@ package io.nightshift.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nightshift.testsupport.NightshiftNode;
-import io.nightshift.testsupport.PostgresFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,14 +25,7 @@ class ReadmeCliIT {
 
   @BeforeAll
   static void start() {
-    node =
-        NightshiftNode.start(
-            NightshiftNode.quick(
-                PostgresFixture.newDatabase(),
-                "nightshift.executor",
-                "local",
-                "nightshift.data-dir",
-                dataDir.toString()));
+    node = Recipes.localNode(dataDir);
   }
 
   @AfterAll

@@ -7,6 +7,7 @@ import io.micronaut.runtime.server.EmbeddedServer;
 import io.nightshift.testsupport.Json;
 import io.nightshift.testsupport.NightshiftNode;
 import io.nightshift.testsupport.PackagedJar;
+import io.nightshift.testsupport.PostgresFixture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
@@ -59,6 +60,17 @@ final class Recipes {
     String text = all().get(name);
     assertThat(text).as("recipe %s in %s", name, PAGE).isNotNull();
     return text;
+  }
+
+  /** A node on the local executor, its data in {@code dataDir}: where the recipes run. */
+  static NightshiftNode localNode(Path dataDir) {
+    return NightshiftNode.start(
+        NightshiftNode.quick(
+            PostgresFixture.newDatabase(),
+            "nightshift.executor",
+            "local",
+            "nightshift.data-dir",
+            dataDir.toString()));
   }
 
   /**

@@ -30,13 +30,7 @@ class RunBodyIT {
   static void start() {
     go = dataDir.resolve("go");
     node =
-        NightshiftNode.start(
-            NightshiftNode.quick(
-                PostgresFixture.newDatabase(),
-                "nightshift.executor",
-                "local",
-                "nightshift.data-dir",
-                dataDir.toString()));
+        NightshiftNode.start(NightshiftNode.quickOnLocal(PostgresFixture.newDatabase(), dataDir));
     String definition =
         """
         apiVersion: nightshift.io/v1

@@ -49,12 +49,7 @@ class CliIT {
   static void start() {
     node =
         NightshiftNode.startOnSystemClock(
-            NightshiftNode.quick(
-                PostgresFixture.newDatabase(),
-                "nightshift.executor",
-                "local",
-                "nightshift.data-dir",
-                dataDir.toString()));
+            NightshiftNode.quickOnLocal(PostgresFixture.newDatabase(), dataDir));
     url = node.context().getBean(EmbeddedServer.class).getURL().toString();
     define(
         "chain",

@@ -35,13 +35,9 @@ class CliKubernetesIT {
     kube = FakeKubernetes.start();
     node =
         NightshiftNode.startOnSystemClock(
-            NightshiftNode.quick(
+            NightshiftNode.quickOnKubernetes(
                 PostgresFixture.newDatabase(),
-                "nightshift.executor",
-                "kubernetes",
-                "nightshift.kubernetes.api-url",
-                kube.url(),
-                "nightshift.kubernetes.namespaces",
+                kube,
                 NS,
                 "nightshift.kubernetes.request-timeout",
                 "5s",

@@ -65,12 +65,7 @@ final class Recipes {
   /** A node on the local executor, its data in {@code dataDir}: where the recipes run. */
   static NightshiftNode localNode(Path dataDir) {
     return NightshiftNode.start(
-        NightshiftNode.quick(
-            PostgresFixture.newDatabase(),
-            "nightshift.executor",
-            "local",
-            "nightshift.data-dir",
-            dataDir.toString()));
+        NightshiftNode.quickOnLocal(PostgresFixture.newDatabase(), dataDir));
   }
 
   /**

@@ -7,6 +7,7 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.env.Environment;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.nightshift.cluster.LeaderElector;
+import io.nightshift.testsupport.kube.FakeKubernetes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -15,6 +16,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -87,6 +89,37 @@ public final class NightshiftNode implements AutoCloseable {
             "100ms",
             "nightshift.engine.interval",
             "100ms");
+    properties.putAll(on(database, more));
+    return properties;
+  }
+
+  /**
+   * Like {@link #quick}, on the local executor with its steps' files in {@code dataDir}, plus these
+   * keys and values.
+   */
+  public static Map<String, Object> quickOnLocal(
+      PostgresFixture.Database database, Path dataDir, Object... more) {
+    Map<String, Object> properties =
+        quick(database, "nightshift.executor", "local", "nightshift.data-dir", dataDir.toString());
+    properties.putAll(on(database, more));
+    return properties;
+  }
+
+  /**
+   * Like {@link #quick}, on the Kubernetes executor against {@code kube}, allowed to create Jobs in
+   * {@code namespace}, plus these keys and values.
+   */
+  public static Map<String, Object> quickOnKubernetes(
+      PostgresFixture.Database database, FakeKubernetes kube, String namespace, Object... more) {
+    Map<String, Object> properties =
+        quick(
+            database,
+            "nightshift.executor",
+            "kubernetes",
+            "nightshift.kubernetes.api-url",
+            kube.url(),
+            "nightshift.kubernetes.namespaces",
+            namespace);
     properties.putAll(on(database, more));
     return properties;
   }

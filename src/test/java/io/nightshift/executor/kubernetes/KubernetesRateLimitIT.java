@@ -39,13 +39,9 @@ class KubernetesRateLimitIT {
     kube = FakeKubernetes.start();
     node =
         NightshiftNode.start(
-            NightshiftNode.quick(
+            NightshiftNode.quickOnKubernetes(
                 PostgresFixture.newDatabase(),
-                "nightshift.executor",
-                "kubernetes",
-                "nightshift.kubernetes.api-url",
-                kube.url(),
-                "nightshift.kubernetes.namespaces",
+                kube,
                 NS,
                 "nightshift.kubernetes.qps",
                 Integer.toString(QPS),

@@ -41,13 +41,9 @@ class KubernetesRunsIT {
   private static NightshiftNode node;
 
   private static Map<String, Object> node(String id) {
-    return NightshiftNode.quick(
+    return NightshiftNode.quickOnKubernetes(
         database,
-        "nightshift.executor",
-        "kubernetes",
-        "nightshift.kubernetes.api-url",
-        kube.url(),
-        "nightshift.kubernetes.namespaces",
+        kube,
         NS,
         "nightshift.cluster.node-id",
         id,

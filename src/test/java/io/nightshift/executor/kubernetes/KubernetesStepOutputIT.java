@@ -41,13 +41,9 @@ class KubernetesStepOutputIT {
     kube = FakeKubernetes.start();
     node =
         NightshiftNode.start(
-            NightshiftNode.quick(
+            NightshiftNode.quickOnKubernetes(
                 PostgresFixture.newDatabase(),
-                "nightshift.executor",
-                "kubernetes",
-                "nightshift.kubernetes.api-url",
-                kube.url(),
-                "nightshift.kubernetes.namespaces",
+                kube,
                 NS,
                 "nightshift.kubernetes.request-timeout",
                 "5s",

@@ -46,12 +46,9 @@ class LocalLogFollowIT {
   static void start() {
     node =
         NightshiftNode.start(
-            NightshiftNode.quick(
+            NightshiftNode.quickOnLocal(
                 PostgresFixture.newDatabase(),
-                "nightshift.executor",
-                "local",
-                "nightshift.data-dir",
-                dataDir.toString(),
+                dataDir,
                 "nightshift.logs.follow-interval",
                 "100ms",
                 "nightshift.api.max-waits-per-caller",

@@ -32,12 +32,9 @@ class LocalLogsIT {
   static void start() {
     node =
         NightshiftNode.start(
-            NightshiftNode.quick(
+            NightshiftNode.quickOnLocal(
                 PostgresFixture.newDatabase(),
-                "nightshift.executor",
-                "local",
-                "nightshift.data-dir",
-                dataDir.toString(),
+                dataDir,
                 "nightshift.logs.max-bytes",
                 Integer.toString(MAX_BYTES)));
   }

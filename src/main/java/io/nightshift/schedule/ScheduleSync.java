@@ -7,6 +7,7 @@ import io.nightshift.store.ScheduleRepository.ScheduleRow;
 import io.nightshift.workflow.DefinitionCodec;
 import io.nightshift.workflow.Workflow;
 import io.nightshift.workflow.WorkflowChangeListener;
+import io.nightshift.workflow.WorkflowMetadata;
 import io.nightshift.workflow.WorkflowSpec;
 import io.nightshift.workflow.cron.CronSchedule;
 import jakarta.annotation.PostConstruct;
@@ -75,7 +76,13 @@ public class ScheduleSync implements WorkflowChangeListener {
     WorkflowSpec spec = workflow.spec();
     Optional<ScheduleRow> current = schedules.findForUpdate(workflow.namespace(), workflow.name());
     Instant next =
-        nextFireTime(current, spec.schedule(), spec.timeZone(), spec.suspend(), clock.instant());
+        nextFireTime(
+            current,
+            spec.schedule(),
+            spec.timeZone(),
+            spec.suspend(),
+            clock.instant(),
+            workflow.metadata().lastScheduleTime().orElse(null));
     schedules.store(
         new ScheduleRow(
             workflow.namespace(),
@@ -99,9 +106,19 @@ public class ScheduleSync implements WorkflowChangeListener {
   /**
    * The stored next fire time when cron, zone and suspension did not change, else the cron's next
    * after {@code now}; null when there is no schedule, it is suspended, or it never fires again.
+   * Either way never {@code lastRun} or earlier: a time the workflow's source already ran (its
+   * {@value WorkflowMetadata#LAST_SCHEDULE_TIME} annotation) is not run again, even by a clock
+   * behind the source's.
+   *
+   * @param lastRun the last time the source ran; null when there is none
    */
   static Instant nextFireTime(
-      Optional<ScheduleRow> current, String cron, String zone, boolean suspended, Instant now) {
+      Optional<ScheduleRow> current,
+      String cron,
+      String zone,
+      boolean suspended,
+      Instant now,
+      Instant lastRun) {
     if (cron == null || suspended) {
       return null;
     }
@@ -109,10 +126,12 @@ public class ScheduleSync implements WorkflowChangeListener {
         && current.get().nextFireTime() != null
         && !current.get().suspended()
         && Objects.equals(current.get().cron(), cron)
-        && Objects.equals(current.get().timeZone(), zone)) {
+        && Objects.equals(current.get().timeZone(), zone)
+        && (lastRun == null || current.get().nextFireTime().isAfter(lastRun))) {
       return current.get().nextFireTime();
     }
-    return CronSchedule.parse(cron).nextAfter(now, ZoneId.of(zone)).orElse(null);
+    Instant after = lastRun != null && lastRun.isAfter(now) ? lastRun : now;
+    return CronSchedule.parse(cron).nextAfter(after, ZoneId.of(zone)).orElse(null);
   }
 
   @Override

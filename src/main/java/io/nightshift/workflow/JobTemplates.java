@@ -12,7 +12,73 @@ final class JobTemplates {
 
   private static final List<String> RESTART_POLICIES = List.of("Never", "OnFailure");
 
+  private static final List<String> TEMPLATE_SPEC_FIELDS = List.of("metadata", "spec");
+  private static final List<String> JOB_METADATA_FIELDS = List.of("labels", "annotations");
+
   private JobTemplates() {}
+
+  /**
+   * Checks a step's jobTemplate, in either of its forms: a JobSpec, or a JobTemplateSpec ({@code
+   * metadata} with labels and annotations, and {@code spec}) as a CronJob has it.
+   */
+  static void validateTemplate(
+      Map<String, Object> jobTemplate, String path, BiConsumer<String, String> report) {
+    if (!Step.isTemplateSpec(jobTemplate)) {
+      validate(jobTemplate, path, report);
+      return;
+    }
+    for (String field : jobTemplate.keySet()) {
+      if (!TEMPLATE_SPEC_FIELDS.contains(field)) {
+        report.accept(
+            Violation.pointer(path, field),
+            "a jobTemplate with metadata or spec is a JobTemplateSpec, as a CronJob's"
+                + " jobTemplate: put the JobSpec's fields under spec");
+      }
+    }
+    Object metadata = jobTemplate.get("metadata");
+    if (metadata != null) {
+      jobMetadata(metadata, path + "/metadata", report);
+    }
+    Object spec = jobTemplate.get("spec");
+    if (spec instanceof Map<?, ?> jobSpec) {
+      validate(cast(jobSpec), path + "/spec", report);
+    } else {
+      report.accept(path + "/spec", spec == null ? "required" : "must be an object");
+    }
+  }
+
+  /** A Job's metadata in a JobTemplateSpec: labels and annotations, as Kubernetes has them. */
+  private static void jobMetadata(Object metadata, String path, BiConsumer<String, String> report) {
+    if (!(metadata instanceof Map<?, ?> fields)) {
+      report.accept(path, "must be an object");
+      return;
+    }
+    for (Map.Entry<?, ?> field : fields.entrySet()) {
+      String name = String.valueOf(field.getKey());
+      String at = Violation.pointer(path, name);
+      if (!JOB_METADATA_FIELDS.contains(name)) {
+        report.accept(at, "only labels and annotations may be set on the Job; Nightshift names it");
+      } else if (!(field.getValue() instanceof Map<?, ?> entries)) {
+        report.accept(at, "must be an object");
+      } else {
+        for (Map.Entry<?, ?> entry : entries.entrySet()) {
+          String key = String.valueOf(entry.getKey());
+          String entryPath = Violation.pointer(at, key);
+          Names.checkQualifiedName(key).ifPresent(message -> report.accept(entryPath, message));
+          if (!(entry.getValue() instanceof String value)) {
+            report.accept(entryPath, "must be a string");
+          } else if (name.equals("labels")) {
+            Names.checkLabelValue(value).ifPresent(message -> report.accept(entryPath, message));
+          }
+        }
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> cast(Map<?, ?> map) {
+    return (Map<String, Object>) map;
+  }
 
   static void validate(
       Map<String, Object> jobSpec, String path, BiConsumer<String, String> report) {

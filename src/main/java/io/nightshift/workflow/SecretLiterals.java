@@ -51,7 +51,7 @@ public final class SecretLiterals {
         check(variable.name(), variable.value(), path + "/env/" + j, warnings);
       }
       if (step.jobTemplate() != null) {
-        containers(step.jobTemplate(), path + "/jobTemplate", warnings);
+        containers(step.jobSpec(), path + step.jobSpecPointer(), warnings);
       }
     }
     return warnings;

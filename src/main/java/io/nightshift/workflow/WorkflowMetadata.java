@@ -1,9 +1,13 @@
 package io.nightshift.workflow;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.core.annotation.Nullable;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Object metadata. {@code uid}, {@code generation} and {@code creationTimestamp} are set by the
@@ -31,9 +35,27 @@ public record WorkflowMetadata(
     @Nullable Long generation,
     @Nullable Instant creationTimestamp) {
 
+  /**
+   * An annotation holding the last scheduled time the workflow's source (a CronJob it was imported
+   * from) already ran, as RFC 3339: the schedule never fires that time or an earlier one, so a
+   * cut-over runs no time twice.
+   */
+  public static final String LAST_SCHEDULE_TIME = "nightshift.io/last-schedule-time";
+
   public WorkflowMetadata {
     labels = Immutable.map(labels);
     annotations = Immutable.map(annotations);
+  }
+
+  /**
+   * The {@value #LAST_SCHEDULE_TIME} annotation; empty when there is none.
+   *
+   * @throws DateTimeParseException when it is not an RFC 3339 time
+   */
+  @JsonIgnore
+  public Optional<Instant> lastScheduleTime() {
+    String value = annotations == null ? null : annotations.get(LAST_SCHEDULE_TIME);
+    return value == null ? Optional.empty() : Optional.of(OffsetDateTime.parse(value).toInstant());
   }
 
   /** The part of the metadata a user defines; the server-set fields are dropped. */

@@ -5,6 +5,7 @@ import io.nightshift.workflow.cron.CronSyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -93,6 +94,13 @@ public final class WorkflowValidator {
             Violation.pointer("/metadata/annotations", entry.getKey()),
             Names.checkQualifiedName(entry.getKey()));
         bytes += utf8Length(entry.getKey()) + utf8Length(entry.getValue());
+      }
+      try {
+        metadata.lastScheduleTime();
+      } catch (DateTimeParseException e) {
+        check.add(
+            Violation.pointer("/metadata/annotations", WorkflowMetadata.LAST_SCHEDULE_TIME),
+            "must be an RFC 3339 time, e.g. 2026-12-01T02:00:00Z");
       }
       if (bytes > MAX_ANNOTATIONS_BYTES) {
         check.add(
@@ -260,7 +268,7 @@ public final class WorkflowValidator {
               + String.join(", ", shorthand.keySet())
               + ") or jobTemplate, not both");
     } else if (step.jobTemplate() != null) {
-      JobTemplates.validate(step.jobTemplate(), path + "/jobTemplate", check::add);
+      JobTemplates.validateTemplate(step.jobTemplate(), path + "/jobTemplate", check::add);
     } else if (shorthand.isEmpty()) {
       check.add(path, "needs either image (with command, args, env, …) or a jobTemplate");
     } else {

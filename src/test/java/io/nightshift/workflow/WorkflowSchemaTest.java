@@ -330,6 +330,22 @@ class WorkflowSchemaTest {
             w -> at(w, "/spec/steps/2/jobTemplate/template/spec/containers/0").remove("image"),
             "/spec/steps/2/jobTemplate/template/spec/containers/0/image"),
         new Refusal(
+            "a JobTemplateSpec with a JobSpec field beside its spec",
+            w -> wrapInTemplateSpec(w).put("backoffLimit", 2),
+            "/spec/steps/2/jobTemplate/backoffLimit"),
+        new Refusal(
+            "a JobTemplateSpec naming its Job",
+            w -> at(wrapInTemplateSpec(w), "/metadata").put("name", "etl-job"),
+            "/spec/steps/2/jobTemplate/metadata/name"),
+        new Refusal(
+            "a JobTemplateSpec label that is not text",
+            w -> at(wrapInTemplateSpec(w), "/metadata/labels").put("tier", 1),
+            "/spec/steps/2/jobTemplate/metadata/labels/tier"),
+        new Refusal(
+            "a JobTemplateSpec without containers",
+            w -> at(wrapInTemplateSpec(w), "/spec/template/spec").putArray("containers"),
+            "/spec/steps/2/jobTemplate/spec/template/spec/containers"),
+        new Refusal(
             "completions a string",
             w -> at(w, "/spec/steps/2/jobTemplate").put("completions", "10"),
             "/spec/steps/2/jobTemplate/completions"),
@@ -369,6 +385,18 @@ class WorkflowSchemaTest {
             "a dependsOn naming a step twice",
             w -> at(w, "/spec/steps/1").putArray("dependsOn").add("backup").add("backup"),
             "/spec/steps/1/dependsOn/1"));
+  }
+
+  /**
+   * Rewrites step 2's JobSpec as a JobTemplateSpec, as a CronJob's jobTemplate is written, with a
+   * label on the Job; returns the jobTemplate.
+   */
+  private static ObjectNode wrapInTemplateSpec(ObjectNode workflow) {
+    ObjectNode step = at(workflow, "/spec/steps/2");
+    ObjectNode jobTemplate = step.putObject("jobTemplate");
+    jobTemplate.putObject("metadata").putObject("labels").put("team", "data");
+    jobTemplate.set("spec", Definitions.chain().at("/spec/steps/2/jobTemplate").deepCopy());
+    return jobTemplate;
   }
 
   @ParameterizedTest(name = "{0}")

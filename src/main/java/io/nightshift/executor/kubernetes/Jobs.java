@@ -68,7 +68,7 @@ public final class Jobs {
     annotations.put(ATTEMPT, launch.env().get("NIGHTSHIFT_ATTEMPT"));
 
     Map<String, Object> spec =
-        step.jobTemplate() != null ? copy(step.jobTemplate()) : shorthand(step, hardened);
+        step.jobTemplate() != null ? copy(step.jobSpec()) : shorthand(step, hardened);
     Map<String, Object> template = child(spec, "template");
     Map<String, Object> podMetadata = child(template, "metadata");
     Map<String, Object> podLabels = child(podMetadata, "labels");
@@ -88,8 +88,8 @@ public final class Jobs {
     Map<String, Object> metadata = new LinkedHashMap<>();
     metadata.put("name", launch.name());
     metadata.put("namespace", launch.namespace());
-    metadata.put("labels", labels);
-    metadata.put("annotations", annotations);
+    metadata.put("labels", withOwn(step.jobLabels(), labels));
+    metadata.put("annotations", withOwn(step.jobAnnotations(), annotations));
     Map<String, Object> job = new LinkedHashMap<>();
     job.put("apiVersion", "batch/v1");
     job.put("kind", "Job");
@@ -104,6 +104,13 @@ public final class Jobs {
       throw new IllegalArgumentException(
           "the jobTemplate is not a batch/v1 JobSpec: " + e.getMessage(), e);
     }
+  }
+
+  /** The Job's labels or annotations from its JobTemplateSpec, with Nightshift's over them. */
+  private static Map<String, String> withOwn(Map<String, String> given, Map<String, String> own) {
+    Map<String, String> all = new LinkedHashMap<>(given);
+    all.putAll(own);
+    return all;
   }
 
   /** Whether {@code job} is the attempt of this run's step, not a namesake. */

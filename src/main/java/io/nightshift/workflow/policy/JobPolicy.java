@@ -188,12 +188,16 @@ public final class JobPolicy {
       serviceAccount(namespace, step.serviceAccountName(), path + "/serviceAccountName")
           .ifPresent(violations::add);
     }
-    Map<String, Object> jobSpec = step.jobTemplate();
+    Map<String, Object> jobSpec = step.jobSpec();
     if (jobSpec == null) {
       return violations;
     }
-    String jobPath = path + "/jobTemplate";
-    reservedLabels(jobSpec.get("metadata"), jobPath + "/metadata/labels", "labels", violations);
+    String jobPath = path + step.jobSpecPointer();
+    reservedLabels(
+        step.jobTemplate().get("metadata"),
+        path + "/jobTemplate/metadata/labels",
+        "labels",
+        violations);
     reservedLabels(
         jobSpec.get("selector"), jobPath + "/selector/matchLabels", "matchLabels", violations);
     Object template = jobSpec.get("template");

@@ -206,6 +206,37 @@ class JobsTest {
   }
 
   @Test
+  void a_job_template_spec_puts_its_labels_and_annotations_on_the_job_under_nightshifts_own() {
+    Step step =
+        step(
+            """
+                - name: etl
+                  jobTemplate:
+                    metadata:
+                      labels: {team: data, nightshift.io/step: forged}
+                      annotations: {owner: data@example.com}
+                    spec:
+                      backoffLimit: 4
+                      template:
+                        spec:
+                          restartPolicy: OnFailure
+                          containers: [{name: etl, image: etl:1.4}]
+                """);
+    V1Job job = Jobs.of(launch(step));
+
+    assertThat(job.getMetadata().getLabels())
+        .containsEntry("team", "data")
+        .containsEntry("nightshift.io/step", "etl")
+        .containsEntry("app.kubernetes.io/managed-by", "nightshift");
+    assertThat(job.getMetadata().getAnnotations())
+        .containsEntry("owner", "data@example.com")
+        .containsKey("nightshift.io/scheduled-time");
+    assertThat(job.getSpec().getBackoffLimit()).isEqualTo(4);
+    assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .isEqualTo("etl:1.4");
+  }
+
+  @Test
   void a_job_template_field_kubernetes_does_not_know_is_named() {
     Step step =
         step(

@@ -105,7 +105,32 @@ class LayeringTest {
             "io.micronaut..")
         .because(
             "the CLI talks HTTP and never starts the server; lint uses io.nightshift.workflow's"
-                + " parser and validator")
+                + " parser and validator, import io.nightshift.cronjob's mapping")
+        .check(classes);
+  }
+
+  @Test
+  void the_cronjob_mapping_knows_only_the_definition_model() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.nightshift.cronjob..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.nightshift",
+            "io.nightshift.api..",
+            "io.nightshift.cli..",
+            "io.nightshift.cluster..",
+            "io.nightshift.engine..",
+            "io.nightshift.executor..",
+            "io.nightshift.metrics..",
+            "io.nightshift.run..",
+            "io.nightshift.schedule..",
+            "io.nightshift.security..",
+            "io.nightshift.store..",
+            "io.micronaut..",
+            "io.kubernetes..")
+        .because("it turns a CronJob tree into a workflow tree, and is pure")
         .check(classes);
   }
 }

@@ -1,7 +1,5 @@
 package io.nightshift.cli;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,22 +52,12 @@ final class ApplyCommand extends Base {
     for (Documents.Document document : documents) {
       JsonNode tree;
       try {
-        tree =
-            document.json()
-                ? Json.JSON.readTree(document.text())
-                : Json.yaml().readTree(document.text());
-      } catch (JsonProcessingException e) {
-        JsonLocation at = e.getLocation();
-        problems.add(
-            document.label()
-                + ": "
-                + (at == null
-                    ? ""
-                    : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ")
-                + e.getOriginalMessage());
+        tree = Documents.tree(document);
+      } catch (Documents.UnreadableException e) {
+        problems.add(e.getMessage());
         continue;
       }
-      String name = tree == null ? null : Json.text(tree, "/metadata/name");
+      String name = Json.text(tree, "/metadata/name");
       if (name == null || name.isBlank()) {
         problems.add(document.label() + ": /metadata/name: required");
         continue;

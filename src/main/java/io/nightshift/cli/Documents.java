@@ -1,5 +1,8 @@
 package io.nightshift.cli;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +45,36 @@ final class Documents {
     }
   }
 
+  /** A document that is not YAML or JSON: its message names the line and column. */
+  static final class UnreadableException extends Exception {
+    UnreadableException(String message) {
+      super(message);
+    }
+  }
+
   private Documents() {}
+
+  /**
+   * The document's tree.
+   *
+   * @throws UnreadableException naming the file, and the line and column where parsing failed
+   */
+  static JsonNode tree(Document document) throws UnreadableException {
+    try {
+      JsonNode tree =
+          document.json()
+              ? Json.JSON.readTree(document.text())
+              : Json.yaml().readTree(document.text());
+      return tree == null ? Json.JSON.missingNode() : tree;
+    } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
+      throw new UnreadableException(
+          document.label()
+              + ": "
+              + (at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ")
+              + e.getOriginalMessage());
+    }
+  }
 
   static List<Document> read(List<String> arguments, InputStream stdin) {
     List<Document> documents = new ArrayList<>();

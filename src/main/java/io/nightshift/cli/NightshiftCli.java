@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
       RunCommands.Retry.class,
       RunCommands.Backfill.class,
       LintCommand.class,
+      ImportCommand.class,
       TokenCommand.class,
       AdminCommands.Cluster.class,
       AdminCommands.Audit.class,
@@ -160,6 +161,7 @@ public final class NightshiftCli implements Runnable {
 
   CommandLine commandLine() {
     CommandLine commandLine = new CommandLine(this);
+    ImportCommand.useKubectlContext(commandLine);
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
     commandLine.setOut(new PrintWriter(out, true));
     commandLine.setErr(new PrintWriter(err, true));

@@ -335,11 +335,8 @@ final class CronJobImport {
           time -> annotations.put(WorkflowMetadata.LAST_SCHEDULE_TIME, time.toString()));
       api.send(put(entry, entry.workflow, false));
     } catch (CliException e) {
-      ObjectNode resume = Json.object();
-      resume.putObject("metadata").putObject("annotations").putNull(CronJobMapping.MIGRATED_TO);
-      resume.putObject("spec").put("suspend", false);
       try {
-        kube.patch(namespace, name, resume);
+        kube.jsonPatch(namespace, name, resumption("workflow/" + entry.target()));
         putBack(entry);
       } catch (CliException undo) {
         e.addSuppressed(undo);
@@ -472,10 +469,20 @@ final class CronJobImport {
                 + " cronjobs/status)");
       }
     }
-    ObjectNode resume = Json.object();
-    resume.putObject("metadata").putObject("annotations").putNull(CronJobMapping.MIGRATED_TO);
-    resume.putObject("spec").put("suspend", false);
-    kube.patch(namespace, name, resume);
+    kube.jsonPatch(namespace, name, resumption(mapped.migratedTo().orElseThrow()));
     out.println("cronjob " + mapped.source() + " resumed");
+  }
+
+  /**
+   * The JSON patch that resumes a CronJob a cut-over suspended: only if it still names the workflow
+   * it was moved to, and removing that mark.
+   */
+  private static com.fasterxml.jackson.databind.node.ArrayNode resumption(String migratedTo) {
+    String mark = "/metadata/annotations/" + CronJobMapping.MIGRATED_TO.replace("/", "~1");
+    com.fasterxml.jackson.databind.node.ArrayNode operations = Json.JSON.createArrayNode();
+    operations.addObject().put("op", "test").put("path", mark).put("value", migratedTo);
+    operations.addObject().put("op", "remove").put("path", mark);
+    operations.addObject().put("op", "add").put("path", "/spec/suspend").put("value", false);
+    return operations;
   }
 }

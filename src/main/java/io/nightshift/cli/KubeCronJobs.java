@@ -1,6 +1,7 @@
 package io.nightshift.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiClient;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,6 +35,7 @@ final class KubeCronJobs {
 
   private static final String BEARER = "BearerToken";
   private static final String MERGE_PATCH = "application/merge-patch+json";
+  private static final String JSON_PATCH = "application/json-patch+json";
   private static final int PAGE = 500;
 
   /** An error answer of the cluster, or no answer at all (status 0). */
@@ -141,7 +144,7 @@ final class KubeCronJobs {
       if (next != null) {
         query.add(new Pair("continue", next));
       }
-      JsonNode page = call("GET", path, query, null, "list CronJobs");
+      JsonNode page = call("GET", path, query, null, null, "list CronJobs");
       for (JsonNode item : page.path("items")) {
         if (item instanceof ObjectNode object) {
           // a list's items leave out their kind and apiVersion
@@ -156,12 +159,22 @@ final class KubeCronJobs {
   }
 
   JsonNode get(String namespace, String name) {
-    return call("GET", cronJobPath(namespace, name), List.of(), null, "get CronJob");
+    return call("GET", cronJobPath(namespace, name), List.of(), null, null, "get CronJob");
   }
 
   /** Applies a JSON merge patch (RFC 7386) to the CronJob. */
   JsonNode patch(String namespace, String name, ObjectNode mergePatch) {
-    return call("PATCH", cronJobPath(namespace, name), List.of(), mergePatch, "patch CronJob");
+    return call(
+        "PATCH", cronJobPath(namespace, name), List.of(), mergePatch, MERGE_PATCH, "patch CronJob");
+  }
+
+  /**
+   * Applies a JSON patch (RFC 6902) to the CronJob: a list of operations, all or none, which can
+   * test a value first and remove a field outright.
+   */
+  JsonNode jsonPatch(String namespace, String name, ArrayNode operations) {
+    return call(
+        "PATCH", cronJobPath(namespace, name), List.of(), operations, JSON_PATCH, "patch CronJob");
   }
 
   /** Applies a JSON merge patch to the CronJob's status subresource. */
@@ -171,6 +184,7 @@ final class KubeCronJobs {
         cronJobPath(namespace, name) + "/status",
         List.of(),
         mergePatch,
+        MERGE_PATCH,
         "patch CronJob status");
   }
 
@@ -183,21 +197,25 @@ final class KubeCronJobs {
   }
 
   private JsonNode call(
-      String method, String path, List<Pair> query, ObjectNode patch, String what) {
+      String method, String path, List<Pair> query, JsonNode patch, String patchType, String what) {
     try {
+      // client-java adds the credentials to these, so they must be mutable
+      Map<String, String> headers = new HashMap<>();
+      headers.put("Accept", "application/json");
+      if (patch != null) {
+        headers.put("Content-Type", patchType);
+      }
       Call call =
           client.buildCall(
               client.getBasePath(),
               path,
               method,
-              query,
-              List.of(),
+              new ArrayList<>(query),
+              new ArrayList<>(),
               patch == null ? null : new V1Patch(patch.toString()),
-              patch == null
-                  ? Map.of("Accept", "application/json")
-                  : Map.of("Accept", "application/json", "Content-Type", MERGE_PATCH),
-              Map.of(),
-              Map.of(),
+              headers,
+              new HashMap<>(),
+              new HashMap<>(),
               new String[] {BEARER},
               null);
       try (Response response = call.execute()) {

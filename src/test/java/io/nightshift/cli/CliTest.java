@@ -3,15 +3,11 @@ package io.nightshift.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,32 +17,17 @@ class CliTest {
 
   @TempDir Path dir;
 
-  record Result(int code, String out, String err) {}
-
-  private Result run(Map<String, String> env, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Map<String, String> all = new HashMap<>(env);
-    all.putIfAbsent("NIGHTSHIFT_CONFIG", dir.resolve("config.yaml").toString());
-    int code =
-        new NightshiftCli(
-                all,
-                dir,
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8),
-                new ByteArrayInputStream(new byte[0]))
-            .execute(args);
-    return new Result(
-        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private CliRun.Result run(Map<String, String> env, String... args) {
+    return CliRun.run(dir, env, "", args);
   }
 
-  private Result run(String... args) {
+  private CliRun.Result run(String... args) {
     return run(Map.of(), args);
   }
 
   @Test
   void a_token_given_as_an_argument_is_refused_as_a_usage_error_pointing_to_token_file() {
-    Result result = run("get", "workflows", "--token", "s3cret");
+    CliRun.Result result = run("get", "workflows", "--token", "s3cret");
 
     assertThat(result.code()).isEqualTo(Exit.USAGE);
     assertThat(result.err()).contains("--token").contains("--token-file PATH or NIGHTSHIFT_TOKEN");
@@ -63,7 +44,7 @@ class CliTest {
 
   @Test
   void the_help_carries_the_exit_code_table_and_says_where_the_token_comes_from() {
-    Result result = run("--help");
+    CliRun.Result result = run("--help");
 
     assertThat(result.code()).isZero();
     assertThat(result.out())
@@ -77,7 +58,8 @@ class CliTest {
 
   @Test
   void version_client_asks_nothing() {
-    Result result = run(Map.of("NIGHTSHIFT_URL", "http://127.0.0.1:1"), "version", "--client");
+    CliRun.Result result =
+        run(Map.of("NIGHTSHIFT_URL", "http://127.0.0.1:1"), "version", "--client");
 
     assertThat(result.code()).isZero();
     assertThat(result.out()).matches("client: \\S+\\n");
@@ -131,7 +113,7 @@ class CliTest {
   void lint_passes_valid_definitions_and_counts_them() throws IOException {
     Path examples = Path.of("examples");
 
-    Result result = run("lint", "-f", examples.toString());
+    CliRun.Result result = run("lint", "-f", examples.toString());
 
     assertThat(result.err()).isEmpty();
     assertThat(result.code()).isZero();
@@ -164,7 +146,7 @@ class CliTest {
             """);
     Path broken = Files.writeString(dir.resolve("broken.yaml"), "metadata:\n  name: [x\n");
 
-    Result result = run("lint", "-f", file.toString(), "-f", broken.toString());
+    CliRun.Result result = run("lint", "-f", file.toString(), "-f", broken.toString());
 
     assertThat(result.code()).isEqualTo(Exit.USAGE);
     String bad = file + " (document 2): ";
@@ -180,8 +162,8 @@ class CliTest {
 
   @Test
   void completion_scripts_for_bash_and_zsh() {
-    Result bash = run("completion", "bash");
-    Result zsh = run("completion", "zsh");
+    CliRun.Result bash = run("completion", "bash");
+    CliRun.Result zsh = run("completion", "zsh");
 
     assertThat(bash.code()).isZero();
     assertThat(bash.out()).contains("complete -F").contains("apply").contains("--follow");
@@ -191,7 +173,7 @@ class CliTest {
 
   @Test
   void an_unreachable_server_exits_10_after_its_retry_timeout() {
-    Result result =
+    CliRun.Result result =
         run(
             Map.of("NIGHTSHIFT_URL", "http://127.0.0.1:1"),
             "get",

@@ -1,5 +1,6 @@
 package io.nightshift.testsupport.kube;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -9,6 +10,10 @@ import io.nightshift.testsupport.kube.Faults.Reject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -61,6 +66,8 @@ public final class FakeKubernetes implements AutoCloseable {
     // The mock logs every request at INFO; the front's own log says what matters.
     MOCK_SERVER_LOG.setLevel(Level.WARNING);
   }
+
+  private static final HttpClient DIRECT = HttpClient.newHttpClient();
 
   private final KubernetesMockServer mock;
   private final KubernetesClient client;
@@ -202,6 +209,46 @@ public final class FakeKubernetes implements AutoCloseable {
    */
   List<String> requests() {
     return front.requests();
+  }
+
+  /**
+   * Creates an object as it is, status included, straight in the mock (no fault, not counted), e.g.
+   * {@code create("/apis/batch/v1/namespaces/data/cronjobs", cronJob)}; returns it as stored.
+   */
+  public JsonNode create(String collectionPath, JsonNode object) {
+    return exchange("POST", collectionPath, object);
+  }
+
+  /** An object as the mock stores it, e.g. {@code /apis/batch/v1/namespaces/data/jobs/x}. */
+  public JsonNode read(String path) {
+    return exchange("GET", path, null);
+  }
+
+  private JsonNode exchange(String method, String path, JsonNode body) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + mock.getPort() + path))
+            .timeout(Duration.ofSeconds(10));
+    if (body == null) {
+      request.method(method, HttpRequest.BodyPublishers.noBody());
+    } else {
+      request
+          .header("Content-Type", "application/json")
+          .method(method, HttpRequest.BodyPublishers.ofByteArray(KubeJson.bytes(body)));
+    }
+    try {
+      HttpResponse<String> response =
+          DIRECT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() >= 300) {
+        throw new IllegalStateException(
+            method + " " + path + ": " + response.statusCode() + " " + response.body());
+      }
+      return KubeJson.object(response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Ends open watches, then stops the front, the client and the mock. */

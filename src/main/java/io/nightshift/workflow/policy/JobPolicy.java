@@ -26,9 +26,6 @@ import java.util.stream.Collectors;
 public final class JobPolicy {
 
   /** Labels Nightshift's Service and Jobs select on: a step's pods must not carry them. */
-  static final Set<String> RESERVED_LABELS =
-      Set.of("app.kubernetes.io/name", "app.kubernetes.io/instance");
-
   static final String RESERVED_LABEL_PREFIX = "nightshift.io/";
 
   static final String DEFAULT_SERVICE_ACCOUNT = "default";
@@ -43,6 +40,7 @@ public final class JobPolicy {
   private final Map<String, Set<String>> serviceAccounts;
   private final Optional<String> releaseNamespace;
   private final boolean allowReleaseNamespace;
+  private final Map<String, Set<String>> reservedLabels;
 
   /**
    * @param defaultLevel the level of namespaces not in {@code levels}
@@ -57,6 +55,29 @@ public final class JobPolicy {
       Map<String, Set<String>> serviceAccounts,
       Optional<String> releaseNamespace,
       boolean allowReleaseNamespace) {
+    this(
+        defaultLevel,
+        levels,
+        serviceAccounts,
+        releaseNamespace,
+        allowReleaseNamespace,
+        parseReserved(List.of(PolicyConfig.DEFAULT_RESERVED_LABELS.split(",")), new ArrayList<>()));
+  }
+
+  /**
+   * @param reservedLabels per label key, the values Nightshift's own selectors use
+   */
+  public JobPolicy(
+      Level defaultLevel,
+      Map<String, Level> levels,
+      Map<String, Set<String>> serviceAccounts,
+      Optional<String> releaseNamespace,
+      boolean allowReleaseNamespace,
+      Map<String, Set<String>> reservedLabels) {
+    this.reservedLabels =
+        reservedLabels.entrySet().stream()
+            .collect(
+                Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> Set.copyOf(e.getValue())));
     this.defaultLevel = defaultLevel;
     this.levels = Map.copyOf(levels);
     this.serviceAccounts =
@@ -115,11 +136,29 @@ public final class JobPolicy {
         accounts.computeIfAbsent(parts[0].trim(), k -> new TreeSet<>()).add(parts[1].trim());
       }
     }
+    Map<String, Set<String>> reserved = parseReserved(orEmpty(config.reservedLabels()), problems);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", problems));
     }
     return new JobPolicy(
-        defaultLevel, levels, accounts, releaseNamespace, config.allowReleaseNamespace());
+        defaultLevel, levels, accounts, releaseNamespace, config.allowReleaseNamespace(), reserved);
+  }
+
+  private static Map<String, Set<String>> parseReserved(
+      List<String> entries, List<String> problems) {
+    Map<String, Set<String>> reserved = new LinkedHashMap<>();
+    for (String entry : entries) {
+      String[] parts = entry.split("=", -1);
+      if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
+        problems.add(
+            "nightshift.policy.reserved-labels has \""
+                + entry
+                + "\"; each entry must be key=value");
+      } else {
+        reserved.computeIfAbsent(parts[0].trim(), k -> new TreeSet<>()).add(parts[1].trim());
+      }
+    }
+    return reserved;
   }
 
   /** The Pod Security Standards level of {@code namespace}. */
@@ -285,22 +324,38 @@ public final class JobPolicy {
                 + ACCOUNTS_SETTING));
   }
 
-  /** Refuses the labels Nightshift's selectors use, in {@code holder}'s {@code field}. */
-  private static void reservedLabels(
+  /**
+   * Refuses the labels Nightshift's selectors use, in {@code holder}'s {@code field}: any {@code
+   * nightshift.io/} key (its Jobs and runs), and the values of its pods' selector labels. A pod can
+   * carry {@code app.kubernetes.io/name} of its own, as every Helm chart's do.
+   */
+  private void reservedLabels(
       Object holder, String path, String field, List<Violation> violations) {
     if (!(holder instanceof Map<?, ?> map) || !(map.get(field) instanceof Map<?, ?> labels)) {
       return;
     }
-    for (Object key : labels.keySet()) {
-      String label = String.valueOf(key);
-      if (RESERVED_LABELS.contains(label) || label.startsWith(RESERVED_LABEL_PREFIX)) {
+    for (Map.Entry<?, ?> entry : labels.entrySet()) {
+      String label = String.valueOf(entry.getKey());
+      String value = String.valueOf(entry.getValue());
+      if (label.startsWith(RESERVED_LABEL_PREFIX)) {
         violations.add(
             new Violation(
                 Violation.pointer(path, label),
                 "every level: Reserved Labels: "
                     + label
-                    + " is used by Nightshift's own selectors (its Service, its Jobs), so no"
-                    + " step's pods may carry it; nothing allows it"));
+                    + " is used by Nightshift's own selectors (its Jobs and runs), so no step's"
+                    + " pods may carry it; nothing allows it"));
+      } else if (reservedLabels.getOrDefault(label, Set.of()).contains(value)) {
+        violations.add(
+            new Violation(
+                Violation.pointer(path, label),
+                "every level: Reserved Labels: "
+                    + label
+                    + "="
+                    + value
+                    + " selects Nightshift's own pods (its Service, NetworkPolicy and disruption"
+                    + " budget; nightshift.policy.reserved-labels), so no step's pods may carry it;"
+                    + " nothing allows it: give the label another value"));
       }
     }
   }

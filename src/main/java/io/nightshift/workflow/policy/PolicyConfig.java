@@ -1,6 +1,7 @@
 package io.nightshift.workflow.policy;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.annotation.Creator;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
 import java.util.List;
@@ -22,10 +23,38 @@ import java.util.List;
  * @param allowReleaseNamespace whether workflows may be stored in, and run Jobs in, the namespace
  *     Nightshift itself runs in ({@code nightshift.kubernetes.release-namespace}), where its admin
  *     token, its database password and its own ServiceAccount are; off by default
+ * @param reservedLabels the labels Nightshift's own Service, NetworkPolicy and disruption budget
+ *     select its pods by, as {@code key=value} entries, which no step's pod may carry: by default
+ *     those of a release named nightshift; the chart sets its own
  */
 @ConfigurationProperties("nightshift.policy")
 public record PolicyConfig(
     @Bindable(defaultValue = "baseline") String defaultLevel,
     @Nullable List<String> namespaceLevels,
     @Nullable List<String> serviceAccounts,
-    @Bindable(defaultValue = "false") boolean allowReleaseNamespace) {}
+    @Bindable(defaultValue = "false") boolean allowReleaseNamespace,
+    @Bindable(defaultValue = DEFAULT_RESERVED_LABELS) List<String> reservedLabels) {
+
+  /** The selector labels of a release named nightshift of the chart. */
+  public static final String DEFAULT_RESERVED_LABELS =
+      "app.kubernetes.io/name=nightshift,app.kubernetes.io/instance=nightshift";
+
+  /**
+   * The settings without reserved labels of their own: those of {@link #DEFAULT_RESERVED_LABELS}.
+   */
+  public PolicyConfig(
+      String defaultLevel,
+      List<String> namespaceLevels,
+      List<String> serviceAccounts,
+      boolean allowReleaseNamespace) {
+    this(
+        defaultLevel,
+        namespaceLevels,
+        serviceAccounts,
+        allowReleaseNamespace,
+        List.of(DEFAULT_RESERVED_LABELS.split(",")));
+  }
+
+  @Creator
+  public PolicyConfig {}
+}

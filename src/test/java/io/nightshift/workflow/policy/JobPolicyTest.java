@@ -308,6 +308,44 @@ class JobPolicyTest {
   }
 
   @Test
+  void a_pods_own_app_name_and_instance_are_allowed_and_the_release_s_configured_ones_refused() {
+    Map<String, Object> job = tree(RESTRICTED_JOB);
+    job = changed(job, "metadata/labels/app.kubernetes.io~1name", "crm-sync");
+    job = changed(job, "metadata/labels/app.kubernetes.io~1instance", "crm");
+    Step step = jobTemplateStep(job);
+    JobPolicy releaseCalledCrm =
+        JobPolicy.of(
+            new PolicyConfig(
+                "baseline",
+                null,
+                null,
+                false,
+                List.of("app.kubernetes.io/name=nightshift", "app.kubernetes.io/instance=crm")),
+            Optional.empty());
+
+    assertThat(JobPolicy.at(Level.RESTRICTED).check(workflow(NS, step)))
+        .as("a Helm chart's own labels")
+        .isEmpty();
+    assertThat(releaseCalledCrm.check(workflow(NS, step)))
+        .singleElement()
+        .satisfies(
+            violation -> {
+              assertThat(violation.path())
+                  .isEqualTo(
+                      "/spec/steps/0/jobTemplate/template/metadata/labels/app.kubernetes.io~1instance");
+              assertThat(violation.message())
+                  .contains("app.kubernetes.io/instance=crm", "nightshift.policy.reserved-labels");
+            });
+    assertThatThrownBy(
+            () ->
+                JobPolicy.of(
+                    new PolicyConfig(
+                        "baseline", null, null, false, List.of("app.kubernetes.io/name")),
+                    Optional.empty()))
+        .hasMessageContaining("nightshift.policy.reserved-labels has \"app.kubernetes.io/name\"");
+  }
+
+  @Test
   void the_release_namespace_is_refused_unless_allowed() {
     Step shorthand = step("{name: only, image: busybox:1.36}");
     PolicyConfig refusing = new PolicyConfig("privileged", null, null, false);

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.micronaut.runtime.server.EmbeddedServer;
+import io.nightshift.schedule.Firing;
+import io.nightshift.testsupport.MutableClock;
 import io.nightshift.testsupport.NightshiftNode;
 import io.nightshift.testsupport.PostgresFixture;
 import io.nightshift.testsupport.kube.FakeKubernetes;
@@ -13,10 +15,13 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,7 +53,7 @@ class CronJobImportIT {
             NightshiftNode.quickOnKubernetes(
                 PostgresFixture.newDatabase(),
                 kube,
-                "data,platform,shop,flaky,nodes,files,handmade"));
+                "data,platform,shop,flaky,nodes,files,handmade,handback"));
     kubeconfig = home.resolve("kubeconfig");
     Files.writeString(
         kubeconfig,
@@ -267,6 +272,43 @@ class CronJobImportIT {
       assertThat(source.at("/metadata/annotations").has("nightshift.io/migrated-to")).isFalse();
       assertThat(stored("shop", name).at("/spec/suspend").asBoolean()).isTrue();
     }
+  }
+
+  @Test
+  void a_rollback_hands_the_workflows_last_scheduled_run_back_so_the_cron_job_does_not_repeat_it()
+      throws Exception {
+    seed(
+        withStatus(
+            cronJob("handback", "every-five", "*/5 * * * *", "timeZone: UTC"),
+            "2020-01-01T00:00:00Z"));
+    CliRun.Result moved =
+        cli("import", "cronjobs", "-n", "handback", "--apply", "--suspend-source");
+    assertThat(moved.code()).as(moved.toString()).isZero();
+    MutableClock clock = node.clock();
+    // the schedule's next time came from the system clock when the import stored it
+    clock.set(Instant.now().plus(Duration.ofMinutes(6)));
+    // the lease is judged on the moved clock too: fire once this node holds it again
+    JsonNode runs =
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () -> {
+                  node.context().getBean(Firing.class).fireDue();
+                  return JSON.readTree(
+                      node.get("/api/v1/namespaces/handback/workflows/every-five/runs").body());
+                },
+                history -> history.path("items").size() > 0);
+    String scheduled = runs.at("/items/0/scheduledTime").asText();
+    assertThat(runs.at("/items/0/trigger").asText()).as(runs.toString()).isEqualTo("schedule");
+
+    CliRun.Result rolledBack = cli("import", "rollback", "-n", "handback");
+
+    assertThat(rolledBack.code()).as(rolledBack.toString()).isZero();
+    JsonNode source = cronJobInCluster("handback", "every-five");
+    assertThat(source.at("/spec/suspend").asBoolean()).isFalse();
+    assertThat(Instant.parse(source.at("/status/lastScheduleTime").asText()))
+        .as("the CronJob's controller starts from the time the workflow last ran")
+        .isEqualTo(Instant.parse(scheduled));
   }
 
   private static JsonNode withStatus(JsonNode cronJob, String lastScheduleTime) {

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.micronaut.runtime.server.EmbeddedServer;
-import io.nightshift.schedule.Firing;
-import io.nightshift.testsupport.MutableClock;
+import io.nightshift.cluster.LeaderElector;
+import io.nightshift.schedule.DueScan;
 import io.nightshift.testsupport.NightshiftNode;
 import io.nightshift.testsupport.PostgresFixture;
 import io.nightshift.testsupport.kube.FakeKubernetes;
@@ -284,16 +284,25 @@ class CronJobImportIT {
     CliRun.Result moved =
         cli("import", "cronjobs", "-n", "handback", "--apply", "--suspend-source");
     assertThat(moved.code()).as(moved.toString()).isZero();
-    MutableClock clock = node.clock();
-    // the schedule's next time came from the system clock when the import stored it
-    clock.set(Instant.now().plus(Duration.ofMinutes(6)));
-    // the lease is judged on the moved clock too: fire once this node holds it again
+    // the due scan the leader runs, as if six minutes had passed: the next */5 time is due then
+    LeaderElector elector = node.context().getBean(LeaderElector.class);
     JsonNode runs =
         Awaitility.await()
             .atMost(Duration.ofSeconds(30))
             .until(
                 () -> {
-                  node.context().getBean(Firing.class).fireDue();
+                  elector
+                      .standing()
+                      .lease()
+                      .filter(lease -> elector.isLeader())
+                      .ifPresent(
+                          lease ->
+                              node.context()
+                                  .getBean(DueScan.class)
+                                  .fenced(
+                                      Instant.now().plus(Duration.ofMinutes(6)),
+                                      elector.nodeId(),
+                                      lease.fencingToken()));
                   return JSON.readTree(
                       node.get("/api/v1/namespaces/handback/workflows/every-five/runs").body());
                 },

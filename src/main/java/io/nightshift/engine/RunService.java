@@ -22,8 +22,10 @@ import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.Set;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -249,6 +251,19 @@ public class RunService {
       view = get(id);
     }
     return view;
+  }
+
+  /**
+   * The newest {@code perWorkflow} runs of each workflow of these namespaces (all, when empty),
+   * keyed {@code namespace/name}, newest first, without definitions.
+   */
+  public Map<String, List<RunRow>> recent(Optional<Set<String>> namespaces, int perWorkflow) {
+    return runs.recent(namespaces, perWorkflow);
+  }
+
+  /** The steps of each of these runs, in their order of definition. */
+  public Map<String, List<StepRow>> stepsOf(Collection<String> runIds) {
+    return runs.stepsOf(runIds);
   }
 
   public List<RunRow> history(

@@ -22,6 +22,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -210,6 +211,40 @@ public class RunRepository implements RunStore {
                 status,
                 beforeSeq == null ? Long.MAX_VALUE : beforeSeq,
                 limit));
+  }
+
+  /**
+   * The newest {@code perWorkflow} runs of every workflow of these namespaces (of all, when
+   * empty), newest first and without their definitions, keyed {@code namespace/name}: one query,
+   * an index scan per workflow, for a list of every workflow with its last runs.
+   */
+  public Map<String, List<RunRow>> recent(Optional<Set<String>> namespaces, int perWorkflow) {
+    return jdbc.inTransaction(
+        connection -> {
+          try (PreparedStatement statement =
+              connection.prepareStatement(
+                  "SELECT "
+                      + STATE_COLUMNS
+                      + " NULL AS definition, cancel_requested FROM workflows w CROSS JOIN LATERAL"
+                      + " (SELECT * FROM runs r WHERE r.namespace = w.namespace"
+                      + " AND r.workflow = w.name ORDER BY r.seq DESC LIMIT ?) r"
+                      + " WHERE CAST(? AS text[]) IS NULL OR w.namespace = ANY (?)")) {
+            java.sql.Array scope =
+                namespaces.isEmpty()
+                    ? null
+                    : connection.createArrayOf("text", namespaces.get().toArray());
+            statement.setInt(1, perWorkflow);
+            statement.setArray(2, scope);
+            statement.setArray(3, scope);
+            Map<String, List<RunRow>> recent = new HashMap<>();
+            for (RunRow row : rows(statement)) {
+              recent
+                  .computeIfAbsent(row.namespace() + "/" + row.workflow(), key -> new ArrayList<>())
+                  .add(row);
+            }
+            return recent;
+          }
+        });
   }
 
   /** The steps of each of these runs, in their order of definition; one query for them all. */

@@ -18,9 +18,9 @@ import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.views.ModelAndView;
 import io.nightshift.cluster.ClusterConfig;
+import io.nightshift.cluster.LeaderElector;
 import io.nightshift.cluster.Lease;
 import io.nightshift.cluster.LeaseStore;
-import io.nightshift.cluster.LeaderElector;
 import io.nightshift.engine.RunService;
 import io.nightshift.engine.RunService.RunView;
 import io.nightshift.executor.Executor;
@@ -147,7 +147,8 @@ public class ConsoleController {
                 "signin",
                 Map.of(
                     "page",
-                    new Pages.SignInPage(chrome("Sign in", "", null, request, ""), target, error))));
+                    new Pages.SignInPage(
+                        chrome("Sign in", "", null, request, ""), target, error))));
     if (refused != null) {
       page.cookie(ConsoleSession.signOut(request));
     }
@@ -156,7 +157,7 @@ public class ConsoleController {
 
   @Post("/sign-in")
   @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-  public HttpResponse<?> signIn(HttpRequest<?> request, @Body Map<String, Object> form) {
+  public HttpResponse<?> signIn(HttpRequest<?> request, @Nullable @Body Map<String, Object> form) {
     if (!sameOrigin(request)) {
       return forbidden(request, null, "This form must be sent from the console itself.");
     }
@@ -173,7 +174,7 @@ public class ConsoleController {
   public HttpResponse<?> signOut(
       HttpRequest<?> request,
       @Nullable Authentication authentication,
-      @Body Map<String, Object> form) {
+      @Nullable @Body Map<String, Object> form) {
     Optional<HttpResponse<?>> refused = refuseForgery(request, authentication, form);
     if (refused.isPresent()) {
       return refused.get();
@@ -205,7 +206,8 @@ public class ConsoleController {
     List<Pages.WorkflowRow> rows = new ArrayList<>();
     for (Workflow workflow : all) {
       namespaces.add(workflow.namespace());
-      List<RunRow> last = recent.getOrDefault(workflow.namespace() + "/" + workflow.name(), List.of());
+      List<RunRow> last =
+          recent.getOrDefault(workflow.namespace() + "/" + workflow.name(), List.of());
       String lastStatus = last.isEmpty() ? "" : last.get(0).status().spelling();
       if (!matches(workflow, lastStatus, filters)) {
         continue;
@@ -238,7 +240,7 @@ public class ConsoleController {
   public HttpResponse<?> bulk(
       HttpRequest<?> request,
       @Nullable Authentication authentication,
-      @Body Map<String, Object> form) {
+      @Nullable @Body Map<String, Object> form) {
     Optional<HttpResponse<?>> refused = refuseOperator(request, authentication, form);
     if (refused.isPresent()) {
       return refused.get();
@@ -259,7 +261,10 @@ public class ConsoleController {
     }
     return redirect(
         "/?notice="
-            + encode(done + (done == 1 ? " workflow " : " workflows ") + (suspend ? "suspended" : "resumed")));
+            + encode(
+                done
+                    + (done == 1 ? " workflow " : " workflows ")
+                    + (suspend ? "suspended" : "resumed")));
   }
 
   @Post("/workflows/{namespace}/{name}/{action:suspend|resume}")
@@ -270,7 +275,7 @@ public class ConsoleController {
       String namespace,
       String name,
       String action,
-      @Body Map<String, Object> form) {
+      @Nullable @Body Map<String, Object> form) {
     Optional<HttpResponse<?>> refused = refuseOperator(request, authentication, form);
     if (refused.isPresent()) {
       return refused.get();
@@ -309,7 +314,8 @@ public class ConsoleController {
     }
     return page(
         "workflow",
-        workflowPage(request, authentication, workflow.get(), orEmpty(notice), "", "", List.of(), ""));
+        workflowPage(
+            request, authentication, workflow.get(), orEmpty(notice), "", "", List.of(), ""));
   }
 
   private Pages.WorkflowPage workflowPage(
@@ -341,7 +347,8 @@ public class ConsoleController {
       for (StepRow step : stepsOf.getOrDefault(run.id(), List.of())) {
         cells.put(step.name(), step.status().spelling());
       }
-      grid.add(new Pages.GridRun(run.id(), run.seq(), run.status().spelling(), runLabel(run), cells));
+      grid.add(
+          new Pages.GridRun(run.id(), run.seq(), run.status().spelling(), runLabel(run), cells));
     }
     List<Pages.Parameter> parameters =
         workflow.spec().parameters().entrySet().stream()
@@ -372,7 +379,7 @@ public class ConsoleController {
       @Nullable Authentication authentication,
       String namespace,
       String name,
-      @Body Map<String, Object> form) {
+      @Nullable @Body Map<String, Object> form) {
     Optional<HttpResponse<?>> refused = refuseOperator(request, authentication, form);
     if (refused.isPresent()) {
       return refused.get();
@@ -384,7 +391,8 @@ public class ConsoleController {
     Map<String, String> overrides = new LinkedHashMap<>();
     for (String parameter : workflow.get().spec().parameters().keySet()) {
       String given = field(form, "param." + parameter);
-      if (form.containsKey("param." + parameter)
+      if (form != null
+          && form.containsKey("param." + parameter)
           && !given.equals(workflow.get().spec().parameters().get(parameter))) {
         overrides.put(parameter, given);
       }
@@ -394,7 +402,11 @@ public class ConsoleController {
       run = runs.runNow(namespace, name, overrides, Optional.empty());
     } catch (InvalidDefinitionException e) {
       return message(
-          request, authentication, HttpStatus.UNPROCESSABLE_ENTITY, "Not started", describe(e.violations()));
+          request,
+          authentication,
+          HttpStatus.UNPROCESSABLE_ENTITY,
+          "Not started",
+          describe(e.violations()));
     }
     audited(request, authentication, "run.create");
     return redirect("/runs/" + encode(run.run().id()));
@@ -407,7 +419,7 @@ public class ConsoleController {
       @Nullable Authentication authentication,
       String namespace,
       String name,
-      @Body Map<String, Object> form) {
+      @Nullable @Body Map<String, Object> form) {
     Optional<HttpResponse<?>> refused = refuseOperator(request, authentication, form);
     if (refused.isPresent()) {
       return refused.get();
@@ -483,7 +495,14 @@ public class ConsoleController {
       return page(
           "workflow",
           workflowPage(
-              request, authentication, workflow.get(), "", from, to, List.of(), describe(e.violations())));
+              request,
+              authentication,
+              workflow.get(),
+              "",
+              from,
+              to,
+              List.of(),
+              describe(e.violations())));
     }
     audited(request, authentication, "run.backfill");
     return redirect(
@@ -527,7 +546,8 @@ public class ConsoleController {
       Duration duration =
           row.startedAt() == null
               ? null
-              : Duration.between(row.startedAt(), row.finishedAt() == null ? now : row.finishedAt());
+              : Duration.between(
+                  row.startedAt(), row.finishedAt() == null ? now : row.finishedAt());
       graph.add(
           new GraphStep(
               row.name(),
@@ -535,7 +555,8 @@ public class ConsoleController {
               row.status().spelling(),
               row.attempt(),
               duration));
-      bars.add(new GanttBar(row.name(), row.status().spelling(), row.startedAt(), row.finishedAt()));
+      bars.add(
+          new GanttBar(row.name(), row.status().spelling(), row.startedAt(), row.finishedAt()));
       lines.add(
           new Pages.StepLine(
               row.name(),
@@ -572,11 +593,17 @@ public class ConsoleController {
         run.startedAt() == null
             ? ""
             : Labels.duration(
-                Duration.between(run.startedAt(), run.finishedAt() == null ? now : run.finishedAt()));
+                Duration.between(
+                    run.startedAt(), run.finishedAt() == null ? now : run.finishedAt()));
     return page(
         "run",
         new Pages.RunPage(
-            chrome(run.workflow() + " #" + run.seq(), "workflows", authentication, request, orEmpty(notice)),
+            chrome(
+                run.workflow() + " #" + run.seq(),
+                "workflows",
+                authentication,
+                request,
+                orEmpty(notice)),
             run.id(),
             run.namespace(),
             run.workflow(),
@@ -617,15 +644,19 @@ public class ConsoleController {
       return notFound(request, authentication, "Run " + id + " has no started step " + step + ".");
     }
     Optional<StepLog> log =
-        executor.logs(found.get().run().namespace(), row.get().jobName(), OptionalInt.empty(), LOG_MAX_BYTES);
+        executor.logs(
+            found.get().run().namespace(), row.get().jobName(), OptionalInt.empty(), LOG_MAX_BYTES);
     if (log.isEmpty()) {
       return notFound(request, authentication, "The log of step " + step + " is gone.");
     }
     String text = read(log.get());
-    String file = found.get().run().workflow() + "-" + found.get().run().seq() + "-" + step + ".log";
+    String file =
+        found.get().run().workflow() + "-" + found.get().run().seq() + "-" + step + ".log";
     return HttpResponse.ok(text)
         .contentType(MediaType.TEXT_PLAIN_TYPE)
-        .header("Content-Disposition", "attachment; filename=\"" + file.replaceAll("[^A-Za-z0-9._-]", "_") + "\"");
+        .header(
+            "Content-Disposition",
+            "attachment; filename=\"" + file.replaceAll("[^A-Za-z0-9._-]", "_") + "\"");
   }
 
   @Post("/runs/{id}/{action:cancel|retry}")
@@ -635,7 +666,7 @@ public class ConsoleController {
       @Nullable Authentication authentication,
       String id,
       String action,
-      @Body Map<String, Object> form) {
+      @Nullable @Body Map<String, Object> form) {
     Optional<HttpResponse<?>> refused = refuseOperator(request, authentication, form);
     if (refused.isPresent()) {
       return refused.get();
@@ -702,7 +733,8 @@ public class ConsoleController {
       return toSignIn(request);
     }
     if (!admin(authentication)) {
-      return forbidden(request, authentication, "The audit trail is for admins that see every namespace.");
+      return forbidden(
+          request, authentication, "The audit trail is for admins that see every namespace.");
     }
     String actorFilter = orEmpty(actor).strip();
     String actionFilter = orEmpty(action).strip();
@@ -714,7 +746,7 @@ public class ConsoleController {
             .map(
                 event ->
                     new Pages.AuditLine(
-                        time(event.time()),
+                        time(event.at()),
                         event.actor(),
                         event.action(),
                         event.target(),
@@ -755,7 +787,9 @@ public class ConsoleController {
   private Optional<RunView> visibleRun(Authentication authentication, String id) {
     try {
       RunView view = runs.get(id);
-      return Caller.of(authentication).sees(view.run().namespace()) ? Optional.of(view) : Optional.empty();
+      return Caller.of(authentication).sees(view.run().namespace())
+          ? Optional.of(view)
+          : Optional.empty();
     } catch (RunService.RunNotFoundException e) {
       return Optional.empty();
     }
@@ -791,7 +825,10 @@ public class ConsoleController {
       return false;
     }
     if (!filters.search().isEmpty()
-        && !workflow.name().toLowerCase(Locale.ROOT).contains(filters.search().toLowerCase(Locale.ROOT))) {
+        && !workflow
+            .name()
+            .toLowerCase(Locale.ROOT)
+            .contains(filters.search().toLowerCase(Locale.ROOT))) {
       return false;
     }
     if (!filters.status().isEmpty()) {
@@ -807,7 +844,8 @@ public class ConsoleController {
     }
     if (!filters.label().isEmpty()) {
       String[] pair = filters.label().split("=", 2);
-      Map<String, String> labels = workflow.metadata().labels() == null ? Map.of() : workflow.metadata().labels();
+      Map<String, String> labels =
+          workflow.metadata().labels() == null ? Map.of() : workflow.metadata().labels();
       String value = labels.get(pair[0].strip());
       if (value == null || (pair.length == 2 && !value.equals(pair[1].strip()))) {
         return false;
@@ -866,7 +904,11 @@ public class ConsoleController {
     if (instant == null) {
       return "";
     }
-    return Labels.duration(Duration.between(instant, now).isNegative() ? Duration.ZERO : Duration.between(instant, now)) + " ago";
+    return Labels.duration(
+            Duration.between(instant, now).isNegative()
+                ? Duration.ZERO
+                : Duration.between(instant, now))
+        + " ago";
   }
 
   private static String describe(List<Violation> violations) {
@@ -1023,7 +1065,8 @@ public class ConsoleController {
     }
     boolean refused = ConsoleSession.token(request).isPresent();
     return redirect(
-        "/sign-in?next=" + encode(request.getMethodName().equals("GET") ? here : "/")
+        "/sign-in?next="
+            + encode(request.getMethodName().equals("GET") ? here : "/")
             + (refused ? "&refused=1" : ""));
   }
 
@@ -1041,16 +1084,16 @@ public class ConsoleController {
     return next;
   }
 
-  private static String field(Map<String, Object> form, String name) {
-    Object value = form.get(name);
+  private static String field(@Nullable Map<String, Object> form, String name) {
+    Object value = form == null ? null : form.get(name);
     if (value instanceof Collection<?> values) {
       return values.isEmpty() ? "" : String.valueOf(values.iterator().next());
     }
     return value == null ? "" : String.valueOf(value);
   }
 
-  private static List<String> fields(Map<String, Object> form, String name) {
-    Object value = form.get(name);
+  private static List<String> fields(@Nullable Map<String, Object> form, String name) {
+    Object value = form == null ? null : form.get(name);
     if (value instanceof Collection<?> values) {
       return values.stream().map(String::valueOf).toList();
     }

@@ -79,7 +79,8 @@ public final class Pages {
   public record FireTime(String zoned, String utc) {}
 
   /** One column of the grid: a run, and each step's status in it (by step name). */
-  public record GridRun(String id, long seq, String status, String label, Map<String, String> steps) {}
+  public record GridRun(
+      String id, long seq, String status, String label, Map<String, String> steps) {}
 
   public record Parameter(String name, String value) {}
 

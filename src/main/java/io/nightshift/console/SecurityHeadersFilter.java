@@ -6,9 +6,9 @@ import io.micronaut.http.annotation.ResponseFilter;
 import io.micronaut.http.annotation.ServerFilter;
 
 /**
- * The headers of every console answer: a Content-Security-Policy that allows only the console's
- * own scripts, styles and images (no inline script or style, no eval, no framing, forms posted only
- * to itself), and the usual companions. The API under {@code /api/} answers JSON and keeps its own
+ * The headers of every console answer: a Content-Security-Policy that allows only the console's own
+ * scripts, styles and images (no inline script or style, no eval, no framing, forms posted only to
+ * itself), and the usual companions. The API under {@code /api/} answers JSON and keeps its own
  * headers.
  */
 @ServerFilter("/**")

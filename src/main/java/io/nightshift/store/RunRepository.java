@@ -22,8 +22,8 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /** The runs and run_steps tables; the engine's {@link RunStore}. */
@@ -214,9 +214,9 @@ public class RunRepository implements RunStore {
   }
 
   /**
-   * The newest {@code perWorkflow} runs of every workflow of these namespaces (of all, when
-   * empty), newest first and without their definitions, keyed {@code namespace/name}: one query,
-   * an index scan per workflow, for a list of every workflow with its last runs.
+   * The newest {@code perWorkflow} runs of every workflow of these namespaces (of all, when empty),
+   * newest first and without their definitions, keyed {@code namespace/name}: one query, an index
+   * scan per workflow, for a list of every workflow with its last runs.
    */
   public Map<String, List<RunRow>> recent(Optional<Set<String>> namespaces, int perWorkflow) {
     return jdbc.inTransaction(
@@ -225,17 +225,19 @@ public class RunRepository implements RunStore {
               connection.prepareStatement(
                   "SELECT "
                       + STATE_COLUMNS
-                      + " NULL AS definition, cancel_requested FROM workflows w CROSS JOIN LATERAL"
-                      + " (SELECT * FROM runs r WHERE r.namespace = w.namespace"
-                      + " AND r.workflow = w.name ORDER BY r.seq DESC LIMIT ?) r"
-                      + " WHERE CAST(? AS text[]) IS NULL OR w.namespace = ANY (?)")) {
-            java.sql.Array scope =
-                namespaces.isEmpty()
-                    ? null
-                    : connection.createArrayOf("text", namespaces.get().toArray());
+                      + " NULL AS definition, cancel_requested FROM (SELECT last.* FROM workflows w"
+                      + " CROSS JOIN LATERAL (SELECT * FROM runs x WHERE x.namespace = w.namespace"
+                      + " AND x.workflow = w.name ORDER BY x.seq DESC LIMIT ?) last"
+                      + " WHERE CAST(? AS text[]) IS NULL OR w.namespace = ANY (?)) r")) {
             statement.setInt(1, perWorkflow);
-            statement.setArray(2, scope);
-            statement.setArray(3, scope);
+            if (namespaces.isEmpty()) {
+              statement.setNull(2, java.sql.Types.ARRAY);
+              statement.setNull(3, java.sql.Types.ARRAY);
+            } else {
+              java.sql.Array scope = connection.createArrayOf("text", namespaces.get().toArray());
+              statement.setArray(2, scope);
+              statement.setArray(3, scope);
+            }
             Map<String, List<RunRow>> recent = new HashMap<>();
             for (RunRow row : rows(statement)) {
               recent

@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The console over HTTP, without a browser: sessions, the roles and scopes of the API, CSRF,
- * origin checks, security headers, and what it escapes. {@code ConsoleBrowserIT} drives the same
- * pages in Chromium.
+ * The console over HTTP, without a browser: sessions, the roles and scopes of the API, CSRF, origin
+ * checks, security headers, and what it escapes. {@code ConsoleBrowserIT} drives the same pages in
+ * Chromium.
  */
 class ConsoleIT {
 
@@ -38,7 +38,8 @@ class ConsoleIT {
 
   @BeforeAll
   static void start() {
-    node = NightshiftNode.start(NightshiftNode.quickOnLocal(PostgresFixture.newDatabase(), dataDir));
+    node =
+        NightshiftNode.start(NightshiftNode.quickOnLocal(PostgresFixture.newDatabase(), dataDir));
     put("team-a", "nightly", "0 2 * * *", "echo nightly done");
     put("team-a", "hourly", "15 * * * *", "echo hourly done");
     put("team-b", "other", "0 3 * * *", "echo other done");
@@ -66,7 +67,8 @@ class ConsoleIT {
                                 "image",
                                 "busybox",
                                 "command",
-                                java.util.List.of("sh", "-c", "echo \"$GREETING\"; echo \"$QUOTE\""))))));
+                                java.util.List.of(
+                                    "sh", "-c", "echo \"$GREETING\"; echo \"$QUOTE\"")))))));
     assertThat(hostile.statusCode()).as(hostile.body()).isEqualTo(201);
   }
 
@@ -118,7 +120,8 @@ class ConsoleIT {
 
     static Session signIn(String token) {
       Session session = new Session();
-      HttpResponse<String> answer = session.post("/sign-in", Map.of("token", token, "next", "/"), false);
+      HttpResponse<String> answer =
+          session.post("/sign-in", Map.of("token", token, "next", "/"), false);
       assertThat(answer.statusCode()).isEqualTo(303);
       String setCookie = answer.headers().firstValue("Set-Cookie").orElseThrow();
       assertThat(setCookie)
@@ -188,7 +191,8 @@ class ConsoleIT {
     HttpResponse<String> list = admin.get("/");
 
     assertThat(list.statusCode()).isEqualTo(200);
-    assertThat(list.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
+    assertThat(list.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
     assertThat(list.body())
         .contains("team-a/nightly", "team-a/hourly", "team-b/other")
         .contains("every day at 02:00 Europe/Paris")
@@ -238,8 +242,7 @@ class ConsoleIT {
     Session viewer = Session.signIn(token("console-viewer-all", "viewer"));
     viewer.get("/");
 
-    HttpResponse<String> forged =
-        viewer.post("/workflows/team-a/hourly/suspend", Map.of(), true);
+    HttpResponse<String> forged = viewer.post("/workflows/team-a/hourly/suspend", Map.of(), true);
 
     assertThat(forged.statusCode()).isEqualTo(403);
     assertThat(forged.body()).contains("operator role");
@@ -274,18 +277,19 @@ class ConsoleIT {
 
     HttpResponse<String> bulk =
         operator.post(
-            "/workflows/bulk?x=1",
-            Map.of("action", "suspend", "selected", "team-a/nightly"),
-            true);
+            "/workflows/bulk?x=1", Map.of("action", "suspend", "selected", "team-a/nightly"), true);
     HttpResponse<String> second =
-        operator.post("/workflows/bulk", Map.of("action", "suspend", "selected", "team-b/other"), true);
+        operator.post(
+            "/workflows/bulk", Map.of("action", "suspend", "selected", "team-b/other"), true);
 
     assertThat(bulk.statusCode()).isEqualTo(303);
     assertThat(second.statusCode()).isEqualTo(303);
     assertThat(suspended("team-a", "nightly")).isTrue();
     assertThat(suspended("team-b", "other")).isTrue();
-    assertThat(operator.get("/?status=Suspended").body()).contains("team-a/nightly", "team-b/other");
-    operator.post("/workflows/bulk", Map.of("action", "resume", "selected", "team-a/nightly"), true);
+    assertThat(operator.get("/?status=Suspended").body())
+        .contains("team-a/nightly", "team-b/other");
+    operator.post(
+        "/workflows/bulk", Map.of("action", "resume", "selected", "team-a/nightly"), true);
     operator.post("/workflows/bulk", Map.of("action", "resume", "selected", "team-b/other"), true);
     assertThat(suspended("team-a", "nightly")).isFalse();
   }
@@ -296,7 +300,12 @@ class ConsoleIT {
     String runId = node.runNow("team-a", "hostile");
     Awaitility.await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> Json.parse(node.get("/api/v1/runs/" + runId).body()).get("status").asText().equals("Succeeded"));
+        .until(
+            () ->
+                Json.parse(node.get("/api/v1/runs/" + runId).body())
+                    .get("status")
+                    .asText()
+                    .equals("Succeeded"));
 
     String workflowPage = admin.get("/workflows/team-a/hostile").body();
     String runPage = admin.get("/runs/" + runId + "?step=say").body();
@@ -324,12 +333,18 @@ class ConsoleIT {
         .until(() -> admin.get(location).body().contains("data-step=\"second\""));
     Awaitility.await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> Json.parse(node.get("/api/v1/runs/" + runId).body()).get("status").asText().equals("Succeeded"));
+        .until(
+            () ->
+                Json.parse(node.get("/api/v1/runs/" + runId).body())
+                    .get("status")
+                    .asText()
+                    .equals("Succeeded"));
     String page = admin.get(location + "?step=first").body();
     assertThat(page).contains("<svg", "nightly done", "Succeeded");
     HttpResponse<String> download = admin.get("/runs/" + runId + "/steps/first/log.txt");
     assertThat(download.statusCode()).isEqualTo(200);
-    assertThat(download.headers().firstValue("Content-Disposition").orElseThrow()).contains("attachment");
+    assertThat(download.headers().firstValue("Content-Disposition").orElseThrow())
+        .contains("attachment");
     assertThat(download.body()).contains("nightly done");
   }
 

@@ -115,6 +115,19 @@ class LayeringTest {
   }
 
   @Test
+  void the_console_speaks_to_the_services_the_api_speaks_to_never_to_the_api_or_the_store() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.nightshift.console..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.nightshift.api..", "io.nightshift.cli..", "io.nightshift.store..", "java.sql..")
+        .because("the console and the API show the same services, so they never disagree")
+        .check(classes);
+  }
+
+  @Test
   void the_cronjob_mapping_knows_only_the_definition_model() {
     noClasses()
         .that()

@@ -566,7 +566,7 @@ public class ConsoleController {
               duration == null ? "" : Labels.duration(duration),
               orEmpty(row.reason()),
               orEmpty(row.message()),
-              row.exitCode() == null ? "" : row.exitCode().toString(),
+              row.exitCode() == null || row.exitCode() == 0 ? "" : row.exitCode().toString(),
               row.jobName() != null));
     }
     String logStep = "";

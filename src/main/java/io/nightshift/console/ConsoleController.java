@@ -39,6 +39,7 @@ import io.nightshift.workflow.Workflow;
 import io.nightshift.workflow.WorkflowNotFoundException;
 import io.nightshift.workflow.WorkflowService;
 import io.nightshift.workflow.cron.CronSchedule;
+import io.swagger.v3.oas.annotations.Hidden;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -72,6 +73,7 @@ import java.util.TreeSet;
  */
 @Controller
 @Secured(SecurityRule.IS_ANONYMOUS)
+@Hidden
 public class ConsoleController {
 
   /** Runs in a workflow's strip on the list. */
@@ -100,6 +102,7 @@ public class ConsoleController {
   private final ClusterConfig clusterConfig;
   private final AuditLog audit;
   private final HttpClientAddressResolver addresses;
+  private final ConsoleOidc oidc;
   private final Clock clock;
 
   public ConsoleController(
@@ -112,6 +115,7 @@ public class ConsoleController {
       ClusterConfig clusterConfig,
       AuditLog audit,
       HttpClientAddressResolver addresses,
+      ConsoleOidc oidc,
       Clock clock) {
     this.workflows = workflows;
     this.runs = runs;
@@ -122,6 +126,7 @@ public class ConsoleController {
     this.clusterConfig = clusterConfig;
     this.audit = audit;
     this.addresses = addresses;
+    this.oidc = oidc;
     this.clock = clock;
   }
 
@@ -148,7 +153,10 @@ public class ConsoleController {
                 Map.of(
                     "page",
                     new Pages.SignInPage(
-                        chrome("Sign in", "", null, request, ""), target, error))));
+                        chrome("Sign in", "", null, request, ""),
+                        target,
+                        error,
+                        oidc.enabled() ? oidc.displayName() : ""))));
     if (refused != null) {
       page.cookie(ConsoleSession.signOut(request));
     }
@@ -167,6 +175,58 @@ public class ConsoleController {
       return redirect("/sign-in?refused=1&next=" + encode(next));
     }
     return redirect(next).cookie(ConsoleSession.signIn(token, request));
+  }
+
+  /** Leaves for the OIDC provider's sign-in page, the flow remembered in a cookie. */
+  @Get("/sign-in/oidc")
+  public HttpResponse<?> signInWithProvider(
+      HttpRequest<?> request, @Nullable @QueryValue String next) {
+    if (!oidc.enabled()) {
+      return message(
+          request, null, HttpStatus.NOT_FOUND, "Not found", "No OIDC provider is configured.");
+    }
+    Map.Entry<URI, io.micronaut.http.cookie.Cookie> start;
+    try {
+      start = oidc.start(request, safeNext(next));
+    } catch (IllegalStateException e) {
+      return message(
+          request,
+          null,
+          HttpStatus.BAD_GATEWAY,
+          "Sign-in unavailable",
+          "The OIDC provider: " + e.getMessage());
+    }
+    return HttpResponse.status(HttpStatus.FOUND)
+        .header("Location", start.getKey().toString())
+        .cookie(start.getValue());
+  }
+
+  /** Where the OIDC provider sends the browser back: the ID token becomes the session. */
+  @Get(ConsoleOidc.CALLBACK)
+  public HttpResponse<?> signedInWithProvider(
+      HttpRequest<?> request,
+      @Nullable @QueryValue String code,
+      @Nullable @QueryValue String state,
+      @Nullable @QueryValue String error) {
+    if (!oidc.enabled()) {
+      return message(
+          request, null, HttpStatus.NOT_FOUND, "Not found", "No OIDC provider is configured.");
+    }
+    ConsoleOidc.Outcome outcome;
+    try {
+      outcome = oidc.finish(request, code, state, error);
+    } catch (IllegalStateException e) {
+      outcome =
+          new ConsoleOidc.Outcome(Optional.empty(), "/", "The OIDC provider: " + e.getMessage());
+    }
+    if (outcome.idToken().isEmpty()) {
+      return ((MutableHttpResponse<?>)
+              message(request, null, HttpStatus.BAD_REQUEST, "Not signed in", outcome.error()))
+          .cookie(oidc.clear(request));
+    }
+    return redirect(outcome.next())
+        .cookie(oidc.clear(request))
+        .cookie(ConsoleSession.signIn(outcome.idToken().get(), request));
   }
 
   @Post("/sign-out")

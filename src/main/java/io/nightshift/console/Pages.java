@@ -153,7 +153,10 @@ public final class Pages {
   public record AuditPage(
       Chrome chrome, String actor, String action, List<AuditLine> events, boolean more) {}
 
-  public record SignInPage(Chrome chrome, String next, String error) {}
+  /**
+   * @param provider the OIDC provider's name on its sign-in button; empty when none is configured
+   */
+  public record SignInPage(Chrome chrome, String next, String error, String provider) {}
 
   public record MessagePage(Chrome chrome, String heading, String text) {}
 }

@@ -15,9 +15,20 @@ import io.micronaut.core.bind.annotation.Bindable;
  * @param namespacesClaim the claim listing the namespaces the caller may see: {@code ["*"]} (or
  *     {@code "*"}) for all of them; absent, null or empty for none
  * @param audience the {@code aud} a JWT must carry; unset or blank: the audience is not checked
+ * @param clientId the console's client at the provider: with the issuer set, the console's sign-in
+ *     page offers the authorization-code flow with PKCE, and keeps the ID token it gets as the
+ *     session's token (set the audience to this client, or leave it unset)
+ * @param clientSecret the client's secret, for a confidential client; unset for a public one
+ * @param displayName the provider's name on the sign-in button
+ * @param redirectUri where the provider sends the browser back to; unset: {@code
+ *     <scheme>://<Host>/sign-in/oidc/callback} of the sign-in request
  */
 @ConfigurationProperties("nightshift.oidc")
 public record OidcConfig(
     @Bindable(defaultValue = "roles") String rolesClaim,
     @Bindable(defaultValue = "namespaces") String namespacesClaim,
-    @Nullable String audience) {}
+    @Nullable String audience,
+    @Nullable String clientId,
+    @Nullable String clientSecret,
+    @Bindable(defaultValue = "single sign-on") String displayName,
+    @Nullable String redirectUri) {}

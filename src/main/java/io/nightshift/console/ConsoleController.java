@@ -440,14 +440,11 @@ public class ConsoleController {
       String namespace,
       String name,
       @Nullable @Body Map<String, Object> form) {
-    Optional<HttpResponse<?>> refused = refuseOperator(request, authentication, form);
-    if (refused.isPresent()) {
-      return refused.get();
+    Operable target = operable(request, authentication, namespace, name, form);
+    if (target.refusal() != null) {
+      return target.refusal();
     }
-    Optional<Workflow> workflow = visibleWorkflow(authentication, namespace, name);
-    if (workflow.isEmpty()) {
-      return notFound(request, authentication, "No workflow " + namespace + "/" + name + ".");
-    }
+    Optional<Workflow> workflow = Optional.of(target.workflow());
     Map<String, String> overrides = new LinkedHashMap<>();
     for (String parameter : workflow.get().spec().parameters().keySet()) {
       String given = field(form, "param." + parameter);
@@ -480,14 +477,11 @@ public class ConsoleController {
       String namespace,
       String name,
       @Nullable @Body Map<String, Object> form) {
-    Optional<HttpResponse<?>> refused = refuseOperator(request, authentication, form);
-    if (refused.isPresent()) {
-      return refused.get();
+    Operable target = operable(request, authentication, namespace, name, form);
+    if (target.refusal() != null) {
+      return target.refusal();
     }
-    Optional<Workflow> workflow = visibleWorkflow(authentication, namespace, name);
-    if (workflow.isEmpty()) {
-      return notFound(request, authentication, "No workflow " + namespace + "/" + name + ".");
-    }
+    Optional<Workflow> workflow = Optional.of(target.workflow());
     String from = field(form, "from").strip();
     String to = field(form, "to").strip();
     ZoneId zone = ZoneId.of(workflow.get().spec().timeZone());
@@ -499,11 +493,10 @@ public class ConsoleController {
     } catch (DateTimeParseException e) {
       return page(
           "workflow",
-          workflowPage(
+          backfillPage(
               request,
               authentication,
               workflow.get(),
-              "",
               from,
               to,
               List.of(),
@@ -512,11 +505,10 @@ public class ConsoleController {
     if (workflow.get().spec().schedule() == null || end.isBefore(start)) {
       return page(
           "workflow",
-          workflowPage(
+          backfillPage(
               request,
               authentication,
               workflow.get(),
-              "",
               from,
               to,
               List.of(),
@@ -538,11 +530,10 @@ public class ConsoleController {
       }
       return page(
           "workflow",
-          workflowPage(
+          backfillPage(
               request,
               authentication,
               workflow.get(),
-              "",
               from,
               to,
               preview,
@@ -577,6 +568,42 @@ public class ConsoleController {
                     + (backfill.alreadyRun().isEmpty()
                         ? ""
                         : "; " + backfill.alreadyRun().size() + " times had a run already")));
+  }
+
+  /** The workflow page again, with the backfill form as it was sent, and its preview or error. */
+  private Pages.WorkflowPage backfillPage(
+      HttpRequest<?> request,
+      Authentication authentication,
+      Workflow workflow,
+      String from,
+      String to,
+      List<Pages.FireTime> preview,
+      String error) {
+    return workflowPage(request, authentication, workflow, "", from, to, preview, error);
+  }
+
+  /** The workflow an operator's form acts on, or the answer that refuses the form. */
+  private record Operable(Workflow workflow, HttpResponse<?> refusal) {}
+
+  private Operable operable(
+      HttpRequest<?> request,
+      @Nullable Authentication authentication,
+      String namespace,
+      String name,
+      @Nullable Map<String, Object> form) {
+    Optional<HttpResponse<?>> refused = refuseOperator(request, authentication, form);
+    if (refused.isPresent()) {
+      return new Operable(null, refused.get());
+    }
+    Optional<Workflow> workflow = visibleWorkflow(authentication, namespace, name);
+    return workflow
+        .map(found -> new Operable(found, null))
+        .orElseGet(
+            () ->
+                new Operable(
+                    null,
+                    notFound(
+                        request, authentication, "No workflow " + namespace + "/" + name + ".")));
   }
 
   // ---------------------------------------------------------------- runs

@@ -349,6 +349,42 @@ class ConsoleIT {
   }
 
   @Test
+  void a_backfill_previews_its_times_in_the_workflows_zone_then_runs_them() {
+    Session admin = Session.signIn(NightshiftNode.ADMIN_TOKEN);
+    admin.get("/workflows/team-a/hourly");
+
+    HttpResponse<String> preview =
+        admin.post(
+            "/workflows/team-a/hourly/backfill",
+            Map.of("from", "2026-11-20T10:00", "to", "2026-11-20T12:59"),
+            true);
+
+    assertThat(preview.statusCode()).isEqualTo(200);
+    assertThat(preview.body())
+        .contains("3 scheduled times in this range")
+        .contains("2026-11-20 10:15 Europe/Paris", "2026-11-20 11:15 Europe/Paris")
+        .contains("2026-11-20 09:15 UTC")
+        .contains("Run these 3");
+    admin.get("/workflows/team-a/hourly");
+    HttpResponse<String> ran =
+        admin.post(
+            "/workflows/team-a/hourly/backfill",
+            Map.of("from", "2026-11-20T10:00", "to", "2026-11-20T12:59", "confirm", "run"),
+            true);
+    assertThat(ran.statusCode()).isEqualTo(303);
+    assertThat(ran.headers().firstValue("Location").orElseThrow()).contains("3+runs+backfilled");
+    JsonNode history =
+        Json.parse(node.get("/api/v1/namespaces/team-a/workflows/hourly/runs").body());
+    assertThat(history.get("items")).hasSizeGreaterThanOrEqualTo(3);
+    HttpResponse<String> backwards =
+        admin.post(
+            "/workflows/team-a/hourly/backfill",
+            Map.of("from", "2026-11-20T12:00", "to", "2026-11-20T10:00"),
+            true);
+    assertThat(backwards.body()).contains("The range ends before it starts.");
+  }
+
+  @Test
   void sign_out_clears_the_session() {
     Session admin = Session.signIn(NightshiftNode.ADMIN_TOKEN);
     admin.get("/");

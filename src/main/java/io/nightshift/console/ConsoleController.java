@@ -444,13 +444,13 @@ public class ConsoleController {
     if (target.refusal() != null) {
       return target.refusal();
     }
-    Optional<Workflow> workflow = Optional.of(target.workflow());
+    Workflow workflow = target.workflow();
     Map<String, String> overrides = new LinkedHashMap<>();
-    for (String parameter : workflow.get().spec().parameters().keySet()) {
+    for (String parameter : workflow.spec().parameters().keySet()) {
       String given = field(form, "param." + parameter);
       if (form != null
           && form.containsKey("param." + parameter)
-          && !given.equals(workflow.get().spec().parameters().get(parameter))) {
+          && !given.equals(workflow.spec().parameters().get(parameter))) {
         overrides.put(parameter, given);
       }
     }
@@ -481,10 +481,10 @@ public class ConsoleController {
     if (target.refusal() != null) {
       return target.refusal();
     }
-    Optional<Workflow> workflow = Optional.of(target.workflow());
+    Workflow workflow = target.workflow();
     String from = field(form, "from").strip();
     String to = field(form, "to").strip();
-    ZoneId zone = ZoneId.of(workflow.get().spec().timeZone());
+    ZoneId zone = ZoneId.of(workflow.spec().timeZone());
     Instant start;
     Instant end;
     try {
@@ -496,30 +496,30 @@ public class ConsoleController {
           backfillPage(
               request,
               authentication,
-              workflow.get(),
+              workflow,
               from,
               to,
               List.of(),
               "From and to are times in " + zone + ", e.g. 2026-11-30T02:00."));
     }
-    if (workflow.get().spec().schedule() == null || end.isBefore(start)) {
+    if (workflow.spec().schedule() == null || end.isBefore(start)) {
       return page(
           "workflow",
           backfillPage(
               request,
               authentication,
-              workflow.get(),
+              workflow,
               from,
               to,
               List.of(),
-              workflow.get().spec().schedule() == null
+              workflow.spec().schedule() == null
                   ? "This workflow has no schedule to backfill."
                   : "The range ends before it starts."));
     }
     if (!"run".equals(field(form, "confirm"))) {
       List<Pages.FireTime> preview = new ArrayList<>();
       Instant cursor = start.minusNanos(1);
-      CronSchedule cron = CronSchedule.parse(workflow.get().spec().schedule());
+      CronSchedule cron = CronSchedule.parse(workflow.spec().schedule());
       while (preview.size() <= RunService.MAX_BACKFILL_RUNS) {
         Optional<Instant> time = cron.nextAfter(cursor, zone);
         if (time.isEmpty() || time.get().isAfter(end)) {
@@ -533,7 +533,7 @@ public class ConsoleController {
           backfillPage(
               request,
               authentication,
-              workflow.get(),
+              workflow,
               from,
               to,
               preview,
@@ -548,7 +548,7 @@ public class ConsoleController {
           workflowPage(
               request,
               authentication,
-              workflow.get(),
+              workflow,
               "",
               from,
               to,
